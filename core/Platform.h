@@ -1,0 +1,81 @@
+#pragma once
+
+#include "config/ServerConfig.h"
+#include "util/Result.h"
+
+#include <QObject>
+#include <QThreadPool>
+
+#include <memory>
+
+namespace kinbot {
+
+class AccountService;
+class AccountsController;
+class ApiKeyService;
+class AuthController;
+class AuthGuard;
+class Clock;
+class Database;
+class EventBus;
+class HttpServer;
+class InvitationService;
+class Logger;
+class ProfileService;
+class SessionStore;
+class SettingsController;
+class SettingsStore;
+class SseHub;
+class SystemController;
+class VersionChecker;
+
+QString kinbotVersion();
+
+// Owns every service of one running KinBot (no singletons): storage, events, logging, auth, settings, HTTP.
+// The desktop app, the headless server and the tests each build one.
+class Platform final : public QObject
+{
+    Q_OBJECT
+public:
+    Platform(ServerConfig config, const Clock &clock, QObject *parent = nullptr);
+    ~Platform() override;
+
+    // Prepares the data dir and key, migrates the database, binds the port. Returns the bound port.
+    Result<quint16> start();
+    QString url() const; // http://127.0.0.1:<port>
+
+    const ServerConfig &config() const { return m_config; }
+    Database &database() { return *m_db; }
+    EventBus &events() { return *m_bus; }
+    Logger &logger() { return *m_logger; }
+    SettingsStore &settings() { return *m_settings; }
+    SseHub &sse() { return *m_hub; }
+    HttpServer &http() { return *m_http; }
+    ProfileService &profiles() { return *m_profiles; }
+    SettingsController &settingsController() { return *m_settingsController; }
+
+private:
+    ServerConfig m_config;
+    const Clock &m_clock;
+    quint16 m_port = 0;
+    QThreadPool m_cpuPool;
+    std::unique_ptr<Database> m_db;
+    std::unique_ptr<EventBus> m_bus;
+    std::unique_ptr<Logger> m_logger;
+    std::unique_ptr<SettingsStore> m_settings;
+    std::unique_ptr<AccountService> m_accounts;
+    std::unique_ptr<SessionStore> m_sessions;
+    std::unique_ptr<ApiKeyService> m_apiKeys;
+    std::unique_ptr<InvitationService> m_invitations;
+    std::unique_ptr<ProfileService> m_profiles;
+    std::unique_ptr<AuthGuard> m_guard;
+    std::unique_ptr<SseHub> m_hub;
+    std::unique_ptr<VersionChecker> m_versions;
+    std::unique_ptr<AuthController> m_authController;
+    std::unique_ptr<AccountsController> m_accountsController;
+    std::unique_ptr<SettingsController> m_settingsController;
+    std::unique_ptr<SystemController> m_systemController;
+    std::unique_ptr<HttpServer> m_http;
+};
+
+} // namespace kinbot

@@ -1,0 +1,81 @@
+#include "api/RouteTable.h"
+
+#include "api/AccountsController.h"
+#include "api/AuthController.h"
+#include "api/SettingsController.h"
+#include "api/SystemController.h"
+
+namespace kinbot {
+
+template<typename C>
+static Handler h(C &controller, void (C::*method)(const ExchangePtr &))
+{
+    return [&controller, method](const ExchangePtr &ex) { (controller.*method)(ex); };
+}
+
+QList<Route> buildRouteTable(const Controllers &c)
+{
+    using A = Access;
+    const auto flat = ErrorStyle::Flat;
+    const auto env = ErrorStyle::Envelope;
+    constexpr qint64 avatarBody = 3 * 1024 * 1024;
+
+    return {
+        // --- system ---
+        {"GET", "/api/health", A::Public, h(c.system, &SystemController::health)},
+        {"GET", "/api/sse", A::Member, h(c.system, &SystemController::sse), env, 0, true},
+        {"GET", "/api/version-check", A::Member, h(c.system, &SystemController::versionStatus)},
+        {"POST", "/api/version-check/check", A::Admin, h(c.system, &SystemController::versionCheck)},
+        {"POST", "/api/version-check/update", A::Admin, h(c.system, &SystemController::versionUpdate)},
+        {"GET", "/api/logs", A::Admin, h(c.system, &SystemController::logs)},
+        {"GET", "/api/logs/modules", A::Admin, h(c.system, &SystemController::logModules)},
+        {"GET", "/api/uploads/*", A::Member, h(c.system, &SystemController::upload)},
+
+        // --- auth (Better Auth wire shapes, flat errors) ---
+        {"POST", "/api/auth/sign-up/email", A::Public, h(c.auth, &AuthController::signUp), flat},
+        {"POST", "/api/auth/sign-in/email", A::Public, h(c.auth, &AuthController::signIn), flat},
+        {"POST", "/api/auth/sign-out", A::Public, h(c.auth, &AuthController::signOut), flat},
+        {"GET", "/api/auth/get-session", A::Public, h(c.auth, &AuthController::getSession), flat},
+        {"POST", "/api/auth/change-password", A::Authenticated, h(c.auth, &AuthController::changePassword), flat},
+
+        // --- onboarding ---
+        {"GET", "/api/onboarding/status", A::Public, h(c.accounts, &AccountsController::onboardingStatus)},
+        {"POST", "/api/onboarding/profile", A::Authenticated, h(c.accounts, &AccountsController::onboardingProfile)},
+
+        // --- me ---
+        {"GET", "/api/me", A::Member, h(c.accounts, &AccountsController::getMe)},
+        {"PATCH", "/api/me", A::Member, h(c.accounts, &AccountsController::patchMe)},
+        {"POST", "/api/me/avatar", A::Member, h(c.accounts, &AccountsController::uploadAvatar), env, avatarBody},
+        {"GET", "/api/me/api-keys", A::Member, h(c.accounts, &AccountsController::listApiKeys)},
+        {"POST", "/api/me/api-keys", A::Member, h(c.accounts, &AccountsController::createApiKey)},
+        {"DELETE", "/api/me/api-keys/:id", A::Member, h(c.accounts, &AccountsController::deleteApiKey)},
+
+        // --- users & invitations ---
+        {"GET", "/api/users", A::Member, h(c.accounts, &AccountsController::listUsers)},
+        {"GET", "/api/users/mentionables", A::Member, h(c.accounts, &AccountsController::mentionables)},
+        {"DELETE", "/api/users/:id", A::Admin, h(c.accounts, &AccountsController::deleteUser)},
+        {"GET", "/api/invitations", A::Admin, h(c.accounts, &AccountsController::listInvitations)},
+        {"POST", "/api/invitations", A::Admin, h(c.accounts, &AccountsController::createInvitation)},
+        {"DELETE", "/api/invitations/:id", A::Admin, h(c.accounts, &AccountsController::deleteInvitation)},
+        {"GET", "/api/invitations/:token/validate", A::Public, h(c.accounts, &AccountsController::validateInvitation)},
+
+        // --- settings (admin) ---
+        {"GET", "/api/settings/global-prompt", A::Admin, h(c.settings, &SettingsController::getGlobalPrompt)},
+        {"PUT", "/api/settings/global-prompt", A::Admin, h(c.settings, &SettingsController::putGlobalPrompt)},
+        {"GET", "/api/settings/models", A::Admin, h(c.settings, &SettingsController::getModels)},
+        {"GET", "/api/settings/default-models", A::Admin, h(c.settings, &SettingsController::getDefaultModels)},
+        {"PUT", "/api/settings/default-llm", A::Admin, h(c.settings, &SettingsController::putDefaultLlm)},
+        {"PUT", "/api/settings/default-image", A::Admin, h(c.settings, &SettingsController::putDefaultImage)},
+        {"PUT", "/api/settings/default-compacting", A::Admin, h(c.settings, &SettingsController::putDefaultCompacting)},
+        {"PUT", "/api/settings/extraction-model", A::Admin, h(c.settings, &SettingsController::putExtractionModel)},
+        {"PUT", "/api/settings/embedding-model", A::Admin, h(c.settings, &SettingsController::putEmbeddingModel)},
+        {"GET", "/api/settings/search-provider", A::Admin, h(c.settings, &SettingsController::getSearchProvider)},
+        {"PUT", "/api/settings/search-provider", A::Admin, h(c.settings, &SettingsController::putSearchProvider)},
+        {"GET", "/api/settings/hub", A::Admin, h(c.settings, &SettingsController::getHub)},
+        {"PUT", "/api/settings/hub", A::Admin, h(c.settings, &SettingsController::putHub)},
+        {"GET", "/api/settings/compacting-threshold", A::Admin, h(c.settings, &SettingsController::getCompactingThreshold)},
+        {"PUT", "/api/settings/compacting-threshold", A::Admin, h(c.settings, &SettingsController::putCompactingThreshold)},
+    };
+}
+
+} // namespace kinbot

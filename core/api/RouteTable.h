@@ -1,0 +1,25 @@
+#pragma once
+
+#include "http/Route.h"
+
+#include <QList>
+
+namespace kinbot {
+
+class AccountsController;
+class AuthController;
+class SettingsController;
+class SystemController;
+
+struct Controllers
+{
+    AuthController &auth;
+    AccountsController &accounts;
+    SettingsController &settings;
+    SystemController &system;
+};
+
+// The one declarative table of every route: method, path, who may call it, handler.
+QList<Route> buildRouteTable(const Controllers &c);
+
+} // namespace kinbot

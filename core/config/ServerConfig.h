@@ -1,0 +1,46 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace kinbot {
+
+// Everything the server needs to start, from flags and environment (flags win). See README "Configuration".
+struct ServerConfig
+{
+    QString dataDir;                       // --data-dir / KINBOT_DATA_DIR / $XDG_DATA_HOME/kinbot
+    QString host = QStringLiteral("127.0.0.1"); // --host / KINBOT_HOST
+    quint16 port = 3000;                   // --port / KINBOT_PORT; 0 = ephemeral
+    QString publicUrl;                     // KINBOT_PUBLIC_URL; default http://localhost:<port>
+    QStringList trustedOrigins;            // KINBOT_TRUSTED_ORIGINS (comma list), added to the local origins
+    QStringList allowedHosts;              // KINBOT_ALLOWED_HOSTS (comma list), added to localhost names
+    qint64 maxBodyBytes = 8 * 1024 * 1024; // --max-body-bytes / KINBOT_MAX_BODY_BYTES
+    QString logLevel = QStringLiteral("info"); // KINBOT_LOG_LEVEL: debug|info|warn|error
+    int logBufferSize = 1000;              // KINBOT_LOG_BUFFER_SIZE
+    int sseKeepAliveMs = 15000;            // KINBOT_SSE_PING_MS
+    QString versionCheckUrl;               // KINBOT_VERSION_CHECK_URL; empty = version check disabled
+    QString encryptionKeyHex;              // KINBOT_ENCRYPTION_KEY (64 hex) instead of <dataDir>/.encryption-key
+    QString authSecret;                    // KINBOT_AUTH_SECRET; default = the encryption key (as the reference does)
+    bool quiet = false;                    // --quiet: no log lines on stderr
+
+    QString effectivePublicUrl(quint16 boundPort) const;
+};
+
+struct ConfigParse
+{
+    ServerConfig config;
+    bool showHelp = false;
+    bool showVersion = false;
+    QString helpText;
+};
+
+// Parses argv (program name first) and the environment. Unknown flags or bad values give a BadRequest error with the reason.
+Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProcessEnvironment &env);
+
+// $XDG_DATA_HOME/kinbot (or ~/.local/share/kinbot).
+QString defaultDataDir(const QProcessEnvironment &env);
+
+} // namespace kinbot

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QPair>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <QHttpServerResponder>
+
+namespace kinbot {
+
+using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
+
+// The one wrapper around Qt 6.4's QHttpServerResponder write calls (writeStatusLine/writeHeader/writeBody and socket(),
+// all removed or changed by Qt 6.8). It tracks the socket with a QPointer: writing after the client went away is a proven
+// crash in 6.4, so every write checks alive() first.
+class Responder final
+{
+public:
+    explicit Responder(QHttpServerResponder &&responder);
+    Responder(Responder &&) = default;
+    Q_DISABLE_COPY(Responder)
+
+    bool alive() const;
+    QTcpSocket *socket() const { return m_socket.data(); }
+
+    // A complete response with Content-Length; headOnly leaves the body out (HEAD).
+    void write(int status, const HeaderPairs &headers, const QByteArray &body, bool headOnly = false);
+    // A chunked streaming response (SSE): status line and headers now, then chunks, then end().
+    void beginChunked(int status, const HeaderPairs &headers);
+    void writeChunk(const QByteArray &data);
+    // A chunk already framed by chunkFrame(): lets one event be framed once and written to many streams.
+    void writeFramed(const QByteArray &frame);
+    static QByteArray chunkFrame(const QByteArray &data);
+    void endChunked();
+    // Closes the connection after what was written (honours "Connection: close").
+    void closeAfterWrite();
+
+private:
+    void writeHead(int status, const HeaderPairs &headers);
+    QHttpServerResponder m_responder;
+    QPointer<QTcpSocket> m_socket;
+};
+
+} // namespace kinbot

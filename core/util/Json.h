@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+#include <QVariant>
+
+namespace kinbot::json {
+
+inline QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+inline QByteArray compact(const QJsonArray &a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); }
+
+// ISO-8601 with milliseconds and 'Z', as JavaScript's Date.toJSON() prints it.
+inline QString isoMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); }
+inline QJsonValue isoOrNull(const QVariant &ms) { return ms.isNull() ? QJsonValue() : QJsonValue(isoMs(ms.toLongLong())); }
+inline QJsonValue msOrNull(const QVariant &ms) { return ms.isNull() ? QJsonValue() : QJsonValue(ms.toLongLong()); }
+inline QJsonValue strOrNull(const QVariant &v) { return v.isNull() ? QJsonValue() : QJsonValue(v.toString()); }
+
+} // namespace kinbot::json
