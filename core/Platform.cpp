@@ -74,6 +74,8 @@ Result<quint16> Platform::start()
         return key.error();
 
     m_db = std::make_unique<Database>(m_config.dataDir + QStringLiteral("/kinbot.db"));
+    // Credential caches (PrincipalCache) mirror these tables and drop their entries on any write to them.
+    m_db->watchTables({QStringLiteral("user"), QStringLiteral("user_profiles"), QStringLiteral("session"), QStringLiteral("api_keys")});
     if (!m_db->connection().isOpen())
         return ApiError::internal(QStringLiteral("Cannot open the database in ") + m_config.dataDir);
     Migrator migrator(*m_db, m_clock);

@@ -139,12 +139,15 @@ private Q_SLOTS:
         QCOMPARE(m.del("/api/users/" + admin.id.toLatin1()).status, 403);
         QCOMPARE(m.postJson("/api/invitations", {}).status, 403);
         QCOMPARE(m.get("/api/users").status, 200);
+        const QByteArray memberKey = s.apiKey(member, QStringLiteral("script"));
+        QCOMPARE(s.client().get("/api/me", {{"X-API-Key", memberKey}}).status, 200); // resolved and cached
 
-        // Admin deletes the member: sessions and keys go with it.
+        // Admin deletes the member: sessions and keys go with it, cached credentials included.
         QCOMPARE(a.del("/api/users/" + admin.id.toLatin1()).errorCode(), QStringLiteral("CANNOT_DELETE_SELF"));
         QCOMPARE(a.del("/api/users/nobody").status, 404);
         QCOMPARE(a.del("/api/users/" + member.id.toLatin1()).status, 200);
         QCOMPARE(m.get("/api/me").status, 401);
+        QCOMPARE(s.client().get("/api/me", {{"X-API-Key", memberKey}}).status, 401);
         const QJsonArray users = a.get("/api/users").json().value(QStringLiteral("users")).toArray();
         QCOMPARE(users.size(), 1);
         QCOMPARE(users.first().toObject().value(QStringLiteral("id")).toString(), admin.id);

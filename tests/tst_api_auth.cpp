@@ -189,6 +189,7 @@ private Q_SLOTS:
         // A second session (e.g. another browser).
         HttpClient other = s.client();
         QCOMPARE(other.postJson("/api/auth/sign-in/email", {{QStringLiteral("email"), u.email}, {QStringLiteral("password"), u.password}}).status, 200);
+        QCOMPARE(other.get("/api/me").status, 200); // its credential is now resolved and cached
         HttpClient c = s.clientFor(u);
         HttpResponse r = c.postJson("/api/auth/change-password", {{QStringLiteral("currentPassword"), QStringLiteral("not-it-at-all")},
                                                                   {QStringLiteral("newPassword"), QStringLiteral("new-password-1")}});

@@ -212,6 +212,60 @@ private Q_SLOTS:
         QCOMPARE(fk.value().value(0).toInt(), 1);
     }
 
+    void cachedStatementsMapTypesErrorsAndChanges()
+    {
+        QTemporaryDir dir;
+        Database db(dir.path() + QStringLiteral("/t.db"));
+        db.watchTables({QStringLiteral("parent")});
+        QVERIFY(db.exec(QStringLiteral("CREATE TABLE parent(id TEXT PRIMARY KEY)")).ok());
+        QVERIFY(db.exec(QStringLiteral("CREATE TABLE child(id INTEGER PRIMARY KEY, parent_id TEXT REFERENCES parent(id) ON DELETE CASCADE, "
+                                       "n INTEGER, r REAL, t TEXT, b BLOB)")).ok());
+        db.watchTables({QStringLiteral("child")});
+        const quint64 g0 = db.watchGeneration();
+        QCOMPARE(db.run(QStringLiteral("INSERT INTO parent(id) VALUES(?)"), {QStringLiteral("p1")}).value(), 1);
+        QVERIFY(db.watchGeneration() > g0);
+        QCOMPARE(db.run(QStringLiteral("INSERT INTO child(parent_id, n, r, t, b) VALUES(?,?,?,?,?)"),
+                        {QStringLiteral("p1"), qint64(1) << 40, 2.5, QStringLiteral("héllo ✓"), QByteArray("\0\1\2", 3)}).value(), 1);
+        QCOMPARE(db.run(QStringLiteral("INSERT INTO child(parent_id, n, r, t, b) VALUES(?,?,?,?,?)"),
+                        {QStringLiteral("p1"), true, QVariant(), QVariant(), QVariant()}).value(), 1);
+
+        auto one = db.selectOne(QStringLiteral("SELECT n, r, t, b, parent_id FROM child WHERE id = ?"), {1});
+        QVERIFY(one.ok() && one.value().has_value());
+        const Database::Row row = *one.value();
+        QCOMPARE(row.at(0).toLongLong(), qint64(1) << 40);
+        QCOMPARE(row.at(1).toDouble(), 2.5);
+        QCOMPARE(row.at(2).toString(), QStringLiteral("héllo ✓"));
+        QCOMPARE(row.at(3).toByteArray(), QByteArray("\0\1\2", 3));
+        auto second = db.selectOne(QStringLiteral("SELECT n, r, t, b, parent_id FROM child WHERE id = ?"), {2});
+        QCOMPARE(second.value()->at(0).toLongLong(), 1); // bool binds as 1
+        QVERIFY(second.value()->at(1).isNull() && second.value()->at(2).isNull() && second.value()->at(3).isNull());
+        QVERIFY(!db.selectOne(QStringLiteral("SELECT n FROM child WHERE id = ?"), {99}).value().has_value());
+        QCOMPARE(db.selectAll(QStringLiteral("SELECT id FROM child ORDER BY id")).value().size(), 2);
+
+        // A unique violation is a typed conflict; SQL errors and wrong value counts are internal errors; nothing is lost.
+        auto dup = db.run(QStringLiteral("INSERT INTO parent(id) VALUES(?)"), {QStringLiteral("p1")});
+        QVERIFY(!dup.ok());
+        QCOMPARE(dup.error().kind, ErrorKind::Conflict);
+        QCOMPARE(db.run(QStringLiteral("INSERT INTO nowhere VALUES(1)")).error().kind, ErrorKind::Internal);
+        QCOMPARE(db.selectOne(QStringLiteral("SELECT n FROM child WHERE id = ?"), {}).error().kind, ErrorKind::Internal);
+        QCOMPARE(db.selectAll(QStringLiteral("SELECT id FROM child")).value().size(), 2);
+
+        // A foreign-key cascade counts as a change of the watched child table; unwatched writes do not.
+        QVERIFY(db.exec(QStringLiteral("CREATE TABLE other(x INTEGER)")).ok());
+        const quint64 g1 = db.watchGeneration();
+        QVERIFY(db.run(QStringLiteral("INSERT INTO other VALUES(1)")).ok());
+        QCOMPARE(db.watchGeneration(), g1);
+        db.watchTables({}); // no-op
+        Database::Row before = *db.selectOne(QStringLiteral("SELECT COUNT(*) FROM child")).value();
+        QCOMPARE(before.at(0).toInt(), 2);
+        QVERIFY(db.transaction([&]() -> Status {
+            auto r = db.run(QStringLiteral("DELETE FROM parent WHERE id = ?"), {QStringLiteral("p1")});
+            return r.ok() ? Status() : Status(r.error());
+        }).ok());
+        QVERIFY(db.watchGeneration() >= g1 + 3); // the parent row and both cascaded child rows
+        QCOMPARE(db.selectOne(QStringLiteral("SELECT COUNT(*) FROM child")).value()->at(0).toInt(), 0);
+    }
+
     void settingsStorePersistsAndSignals()
     {
         QTemporaryDir dir;

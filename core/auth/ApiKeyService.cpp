@@ -6,9 +6,11 @@
 #include "util/Ids.h"
 #include "util/Json.h"
 
+#include <limits>
+
 namespace kinbot {
 
-ApiKeyService::ApiKeyService(const Database &db, const Clock &clock) : m_db(db), m_clock(clock) {}
+ApiKeyService::ApiKeyService(const Database &db, const Clock &clock) : m_db(db), m_clock(clock), m_cache(db, clock) {}
 
 static QJsonObject keyJson(const QString &id, const QString &name, const QString &prefix, qint64 createdAt,
                            const QVariant &lastUsedAt, const QVariant &expiresAt)
@@ -79,28 +81,39 @@ Principal ApiKeyService::resolve(const QByteArray &secret)
     Principal p;
     if (!secret.startsWith("kb_") || secret.size() > 200)
         return p;
-    auto q = m_db.exec(QStringLiteral("SELECT k.id, k.user_id, k.expires_at, u.email, u.name, pr.role, pr.user_id "
-                                      "FROM api_keys k JOIN user u ON u.id = k.user_id "
-                                      "LEFT JOIN user_profiles pr ON pr.user_id = k.user_id WHERE k.key_hash = ?"),
-                       {crypto::sha256Hex(secret)});
-    if (!q || !q.value().next())
+    if (auto cached = m_cache.find(secret))
+        return *cached;
+    auto q = m_db.selectOne(QStringLiteral("SELECT k.id, k.user_id, k.expires_at, u.email, u.name, pr.role, pr.user_id "
+                                           "FROM api_keys k JOIN user u ON u.id = k.user_id "
+                                           "LEFT JOIN user_profiles pr ON pr.user_id = k.user_id WHERE k.key_hash = ?"),
+                            {crypto::sha256Hex(secret)});
+    if (!q || !q.value())
         return p;
-    const QSqlQuery &r = q.value();
+    const Database::Row &r = *q.value();
     const qint64 now = m_clock.nowMs();
-    if (!r.value(2).isNull() && r.value(2).toLongLong() <= now)
+    if (!r.at(2).isNull() && r.at(2).toLongLong() <= now)
         return p;
     p.method = AuthMethod::ApiKey;
-    p.apiKeyId = r.value(0).toString();
-    p.userId = r.value(1).toString();
-    p.email = r.value(3).toString();
-    p.name = r.value(4).toString();
-    p.role = r.value(5).toString();
-    p.hasProfile = !r.value(6).isNull();
+    p.apiKeyId = r.at(0).toString();
+    p.userId = r.at(1).toString();
+    p.email = r.at(3).toString();
+    p.name = r.at(4).toString();
+    p.role = r.at(5).toString();
+    p.hasProfile = !r.at(6).isNull();
     auto it = m_lastUseWritten.find(p.apiKeyId);
-    if (it == m_lastUseWritten.end() || now - it.value() >= 60000) {
-        if (m_db.exec(QStringLiteral("UPDATE api_keys SET last_used_at = ? WHERE id = ?"), {now, p.apiKeyId}))
-            m_lastUseWritten.insert(p.apiKeyId, now);
+    if (it == m_lastUseWritten.end() || now - it.value() >= kLastUseIntervalMs) {
+        if (m_db.run(QStringLiteral("UPDATE api_keys SET last_used_at = ? WHERE id = ?"), {now, p.apiKeyId}))
+            it = m_lastUseWritten.insert(p.apiKeyId, now);
     }
+    // Cached until the key expires or its last-used time is due to be written again.
+    qint64 validUntil = std::numeric_limits<qint64>::max();
+    if (!r.at(2).isNull())
+        validUntil = r.at(2).toLongLong();
+    if (it != m_lastUseWritten.end())
+        validUntil = std::min(validUntil, it.value() + kLastUseIntervalMs);
+    else
+        validUntil = now; // the write failed: do not cache, retry next time
+    m_cache.insert(secret, p, validUntil);
     return p;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/Principal.h"
+#include "auth/PrincipalCache.h"
 #include "util/Result.h"
 
 #include <QHash>
@@ -36,6 +37,8 @@ public:
 private:
     const Database &m_db;
     const Clock &m_clock;
+    static constexpr qint64 kLastUseIntervalMs = 60000;
+    PrincipalCache m_cache;
     QHash<QString, qint64> m_lastUseWritten; // key id → when last_used_at was last stored (written at most once a minute)
 };
 

@@ -171,25 +171,25 @@ Result<QJsonObject> ProfileService::createProfile(const QString &userId, const Q
 
 Result<QJsonObject> ProfileService::me(const QString &userId) const
 {
-    auto q = m_db.exec(QStringLiteral("SELECT u.id, u.email, p.first_name, p.last_name, p.pseudonym, p.language, p.role, u.image, "
-                                      "p.kin_order, p.cron_order, u.created_at FROM user u JOIN user_profiles p ON p.user_id = u.id WHERE u.id = ?"),
-                       {userId});
+    auto q = m_db.selectOne(QStringLiteral("SELECT u.id, u.email, p.first_name, p.last_name, p.pseudonym, p.language, p.role, u.image, "
+                                           "p.kin_order, p.cron_order, u.created_at FROM user u JOIN user_profiles p ON p.user_id = u.id WHERE u.id = ?"),
+                            {userId});
     if (!q)
         return q.error();
-    if (!q.value().next())
+    if (!q.value())
         return ApiError::notFound(QStringLiteral("USER_NOT_FOUND"), QStringLiteral("User not found"));
-    const QSqlQuery &r = q.value();
-    return QJsonObject{{QStringLiteral("id"), r.value(0).toString()},
-                       {QStringLiteral("email"), r.value(1).toString()},
-                       {QStringLiteral("firstName"), r.value(2).toString()},
-                       {QStringLiteral("lastName"), r.value(3).toString()},
-                       {QStringLiteral("pseudonym"), r.value(4).toString()},
-                       {QStringLiteral("language"), r.value(5).toString()},
-                       {QStringLiteral("role"), r.value(6).toString()},
-                       {QStringLiteral("avatarUrl"), json::strOrNull(r.value(7))},
-                       {QStringLiteral("kinOrder"), json::strOrNull(r.value(8))},
-                       {QStringLiteral("cronOrder"), json::strOrNull(r.value(9))},
-                       {QStringLiteral("createdAt"), r.value(10).toLongLong()}};
+    const Database::Row &r = *q.value();
+    return QJsonObject{{QStringLiteral("id"), r.at(0).toString()},
+                       {QStringLiteral("email"), r.at(1).toString()},
+                       {QStringLiteral("firstName"), r.at(2).toString()},
+                       {QStringLiteral("lastName"), r.at(3).toString()},
+                       {QStringLiteral("pseudonym"), r.at(4).toString()},
+                       {QStringLiteral("language"), r.at(5).toString()},
+                       {QStringLiteral("role"), r.at(6).toString()},
+                       {QStringLiteral("avatarUrl"), json::strOrNull(r.at(7))},
+                       {QStringLiteral("kinOrder"), json::strOrNull(r.at(8))},
+                       {QStringLiteral("cronOrder"), json::strOrNull(r.at(9))},
+                       {QStringLiteral("createdAt"), r.at(10).toLongLong()}};
 }
 
 Result<QJsonObject> ProfileService::updateMe(const QString &userId, const QJsonObject &body)

@@ -24,7 +24,7 @@ QJsonObject SessionRecord::toJson() const
 }
 
 SessionStore::SessionStore(const Database &db, const Clock &clock, QByteArray secret)
-    : m_db(db), m_clock(clock), m_secret(std::move(secret))
+    : m_db(db), m_clock(clock), m_secret(std::move(secret)), m_cache(db, clock)
 {
 }
 
@@ -63,36 +63,42 @@ Principal SessionStore::resolveCookie(const QByteArray &cookieValue, bool *refre
 {
     if (refreshed)
         *refreshed = false;
+    if (auto cached = m_cache.find(cookieValue))
+        return *cached;
     Principal p;
     const QString token = tokenFromCookie(cookieValue);
     if (token.isEmpty())
         return p;
-    auto q = m_db.exec(QStringLiteral("SELECT s.id, s.user_id, s.expires_at, s.updated_at, u.email, u.name, pr.role, pr.user_id "
-                                      "FROM session s JOIN user u ON u.id = s.user_id "
-                                      "LEFT JOIN user_profiles pr ON pr.user_id = s.user_id WHERE s.token_hash = ?"),
-                       {crypto::sha256Hex(token.toLatin1())});
-    if (!q || !q.value().next())
+    auto q = m_db.selectOne(QStringLiteral("SELECT s.id, s.user_id, s.expires_at, s.updated_at, u.email, u.name, pr.role, pr.user_id "
+                                           "FROM session s JOIN user u ON u.id = s.user_id "
+                                           "LEFT JOIN user_profiles pr ON pr.user_id = s.user_id WHERE s.token_hash = ?"),
+                            {crypto::sha256Hex(token.toLatin1())});
+    if (!q || !q.value())
         return p;
-    QSqlQuery &r = q.value();
+    const Database::Row &r = *q.value();
     const qint64 now = m_clock.nowMs();
-    qint64 expiresAt = r.value(2).toLongLong();
+    qint64 expiresAt = r.at(2).toLongLong();
     if (expiresAt <= now)
         return p;
     p.method = AuthMethod::Cookie;
-    p.sessionId = r.value(0).toString();
-    p.userId = r.value(1).toString();
-    p.email = r.value(4).toString();
-    p.name = r.value(5).toString();
-    p.role = r.value(6).toString();
-    p.hasProfile = !r.value(7).isNull();
+    p.sessionId = r.at(0).toString();
+    p.userId = r.at(1).toString();
+    p.email = r.at(4).toString();
+    p.name = r.at(5).toString();
+    p.role = r.at(6).toString();
+    p.hasProfile = !r.at(7).isNull();
     p.sessionToken = token;
-    const qint64 updatedAt = r.value(3).toLongLong();
+    qint64 updatedAt = r.at(3).toLongLong();
     if (now - updatedAt > kUpdateAgeMs) {
         expiresAt = now + kLifetimeMs;
-        if (m_db.exec(QStringLiteral("UPDATE session SET expires_at = ?, updated_at = ? WHERE id = ?"), {expiresAt, now, p.sessionId})
-            && refreshed)
-            *refreshed = true;
+        if (m_db.run(QStringLiteral("UPDATE session SET expires_at = ?, updated_at = ? WHERE id = ?"), {expiresAt, now, p.sessionId})) {
+            updatedAt = now;
+            if (refreshed)
+                *refreshed = true;
+        }
     }
+    // Cached until it expires or is due for its next extension (then the slow path runs and extends it).
+    m_cache.insert(cookieValue, p, std::min(expiresAt, updatedAt + kUpdateAgeMs + 1));
     p.sessionExpiresAt = expiresAt;
     return p;
 }

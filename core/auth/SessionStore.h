@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/Principal.h"
+#include "auth/PrincipalCache.h"
 #include "util/Result.h"
 
 #include <QJsonObject>
@@ -53,6 +54,7 @@ private:
     const Database &m_db;
     const Clock &m_clock;
     QByteArray m_secret;
+    mutable PrincipalCache m_cache;
 };
 
 } // namespace kinbot

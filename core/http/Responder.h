@@ -12,8 +12,8 @@ namespace kinbot {
 
 using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
 
-// The one wrapper around Qt 6.4's QHttpServerResponder write calls (writeStatusLine/writeHeader/writeBody and socket(),
-// all removed or changed by Qt 6.8). It tracks the socket with a QPointer: writing after the client went away is a proven
+// The one wrapper around Qt 6.4's QHttpServerResponder (its socket() accessor, removed by Qt 6.8): responses are
+// serialised here and written to the socket in one call. It tracks the socket with a QPointer: writing after the client went away is a proven
 // crash in 6.4, so every write checks alive() first.
 class Responder final
 {
@@ -38,7 +38,7 @@ public:
     void closeAfterWrite();
 
 private:
-    void writeHead(int status, const HeaderPairs &headers);
+    static QByteArray serializeHead(int status, const HeaderPairs &headers, qsizetype extra);
     QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket;
 };
