@@ -52,6 +52,10 @@ const ProviderType *findProviderType(const QString &type);
 std::unique_ptr<LlmClient> makeClient(QNetworkAccessManager &network, const ProviderConfig &config,
                                       const ClientLimits &limits = {});
 
+// Registers ToolCall / ChatResult / LlmError for queued connections and QSignalSpy. Idempotent; makeClient() and every
+// ChatStream call it, so callers only need it when they connect queued before creating any client.
+void registerLlmMetaTypes();
+
 } // namespace kinbot::llm
 
 Q_DECLARE_METATYPE(kinbot::llm::ToolCall)
