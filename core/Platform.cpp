@@ -2,6 +2,10 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/KinsController.h"
+#include "api/MessagesController.h"
+#include "api/ProvidersController.h"
+#include "api/QuickSessionsController.h"
 #include "api/RouteTable.h"
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
@@ -11,6 +15,17 @@
 #include "auth/ProfileService.h"
 #include "auth/SessionStore.h"
 #include "crypto/EncryptionKey.h"
+#include "crypto/SecretBox.h"
+#include "engine/ConversationEngine.h"
+#include "engine/MessageStore.h"
+#include "engine/QueueStore.h"
+#include "engine/QuickSessionStore.h"
+#include "engine/ToolRegistry.h"
+#include "engine/tools/CoreTools.h"
+#include "engine/tools/InterKinTools.h"
+#include "kins/KinService.h"
+#include "notifications/NotificationService.h"
+#include "providers/ProviderService.h"
 #include "events/EventBus.h"
 #include "http/AuthGuard.h"
 #include "http/Exchange.h"
@@ -25,6 +40,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QNetworkAccessManager>
 
 static void initResources()
 {
@@ -51,6 +67,8 @@ Platform::Platform(ServerConfig config, const Clock &clock, QObject *parent)
 Platform::~Platform()
 {
     m_http.reset(); // stop serving before the services go
+    m_sweepTimer.stop();
+    m_engine.reset(); // running turns hold clients of the network manager
     m_hub.reset();
     m_cpuPool.waitForDone();
 }
@@ -99,17 +117,57 @@ Result<quint16> Platform::start()
     m_hub = std::make_unique<SseHub>(*m_bus, m_clock, *m_logger, m_config.sseKeepAliveMs);
     m_versions = std::make_unique<VersionChecker>(*m_settings, *m_bus, m_clock, *m_logger, m_config.versionCheckUrl, kinbotVersion());
 
+    const qint64 startedAt = m_clock.nowMs();
+    m_network = std::make_unique<QNetworkAccessManager>();
+    m_secretBox = std::make_unique<SecretBox>(key->raw());
+    m_providers = std::make_unique<ProviderService>(*m_db, *m_secretBox, *m_network, *m_bus, m_clock, *m_logger);
+    m_kins = std::make_unique<KinService>(*m_db, *m_bus, *m_settings, m_clock, m_config.dataDir + QStringLiteral("/workspaces"), uploadsDir);
+    m_messages = std::make_unique<MessageStore>(*m_db, m_clock);
+    m_queue = std::make_unique<QueueStore>(*m_db, m_clock);
+    m_quickSessions = std::make_unique<QuickSessionStore>(*m_db, m_clock);
+    m_notifications = std::make_unique<NotificationService>(*m_db, *m_bus, m_clock);
+    m_tools = std::make_unique<ToolRegistry>();
+    registerCoreTools(*m_tools, CoreToolDeps{*m_kins, *m_notifications, *m_network, m_clock, kinbotVersion(), startedAt,
+                                             m_config.allowPrivateNetwork});
+    EngineOptions engineOptions;
+    engineOptions.maxSteps = m_config.toolsMaxSteps;
+    engineOptions.version = kinbotVersion();
+    engineOptions.dataDir = m_config.dataDir;
+    engineOptions.startedAtMs = startedAt;
+    m_engine = std::make_unique<ConversationEngine>(
+        EngineServices{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers, *m_messages, *m_queue, *m_quickSessions, *m_tools,
+                       *m_notifications, *m_logger},
+        engineOptions);
+    registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
+    m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
+    m_notifications->setKinInfoLookup([this](const QString &kinId) {
+        auto k = m_kins->resolve(kinId);
+        return k ? NotificationService::KinInfo{k->name, k->slug, m_kins->avatarUrl(k.value())} : NotificationService::KinInfo{};
+    });
+
     m_authController = std::make_unique<AuthController>(*m_accounts, *m_sessions, *m_hub, m_cpuPool, m_clock, *m_logger);
     m_accountsController = std::make_unique<AccountsController>(*m_profiles, *m_accounts, *m_invitations, *m_apiKeys, *m_hub,
                                                                 m_clock, *m_logger, uploadsDir);
     m_settingsController = std::make_unique<SettingsController>(*m_settings, *m_bus);
     m_systemController = std::make_unique<SystemController>(m_clock, *m_logger, *m_hub, *m_versions, uploadsDir, kinbotVersion());
+    m_settingsController->setKinLookup([this](const QString &idOrSlug) -> std::optional<SettingsController::KinRef> {
+        auto k = m_kins->resolve(idOrSlug);
+        if (!k)
+            return std::nullopt;
+        return SettingsController::KinRef{k->id, k->name, k->slug};
+    });
+    m_providersController = std::make_unique<ProvidersController>(*m_providers);
+    m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine);
+    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus);
+    m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
     m_http = std::make_unique<HttpServer>(opts, *m_logger);
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
-    m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController}));
+    m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
+                                      *m_kinsController, *m_messagesController, *m_quickSessionsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -119,6 +177,12 @@ Result<quint16> Platform::start()
     const QString publicUrl = m_config.effectivePublicUrl(m_port);
     m_invitations->setPublicUrl(publicUrl);
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
+    // Work a previous run left behind starts again; expired quick sessions close hourly.
+    m_engine->resume();
+    m_quickSessionsController->sweep();
+    m_sweepTimer.setInterval(60 * 60 * 1000);
+    connect(&m_sweepTimer, &QTimer::timeout, this, [this] { m_quickSessionsController->sweep(); });
+    m_sweepTimer.start();
     m_logger->info(QStringLiteral("server"), QStringLiteral("Listening"),
                    {{QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(m_config.host).arg(m_port)},
                     {QStringLiteral("dataDir"), m_config.dataDir}});

@@ -5,6 +5,9 @@
 
 #include <QObject>
 #include <QThreadPool>
+#include <QTimer>
+
+class QNetworkAccessManager;
 
 #include <memory>
 
@@ -15,6 +18,19 @@ class AccountsController;
 class ApiKeyService;
 class AuthController;
 class AuthGuard;
+class ConversationEngine;
+class KinService;
+class KinsController;
+class MessageStore;
+class MessagesController;
+class NotificationService;
+class ProviderService;
+class ProvidersController;
+class QueueStore;
+class QuickSessionStore;
+class QuickSessionsController;
+class SecretBox;
+class ToolRegistry;
 class Clock;
 class Database;
 class EventBus;
@@ -53,6 +69,11 @@ public:
     HttpServer &http() { return *m_http; }
     ProfileService &profiles() { return *m_profiles; }
     SettingsController &settingsController() { return *m_settingsController; }
+    ProviderService &providers() { return *m_providers; }
+    KinService &kins() { return *m_kins; }
+    ConversationEngine &engine() { return *m_engine; }
+    ToolRegistry &tools() { return *m_tools; }
+    MessageStore &messages() { return *m_messages; }
 
 private:
     ServerConfig m_config;
@@ -71,10 +92,25 @@ private:
     std::unique_ptr<AuthGuard> m_guard;
     std::unique_ptr<SseHub> m_hub;
     std::unique_ptr<VersionChecker> m_versions;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<SecretBox> m_secretBox;
+    std::unique_ptr<ProviderService> m_providers;
+    std::unique_ptr<KinService> m_kins;
+    std::unique_ptr<MessageStore> m_messages;
+    std::unique_ptr<QueueStore> m_queue;
+    std::unique_ptr<QuickSessionStore> m_quickSessions;
+    std::unique_ptr<NotificationService> m_notifications;
+    std::unique_ptr<ToolRegistry> m_tools;
+    std::unique_ptr<ConversationEngine> m_engine;
+    QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
     std::unique_ptr<SettingsController> m_settingsController;
     std::unique_ptr<SystemController> m_systemController;
+    std::unique_ptr<ProvidersController> m_providersController;
+    std::unique_ptr<KinsController> m_kinsController;
+    std::unique_ptr<MessagesController> m_messagesController;
+    std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -9,6 +9,7 @@
 #include "http/SseHub.h"
 #include "log/Logger.h"
 #include "util/Clock.h"
+#include "util/ImageSniff.h"
 
 #include <QDir>
 #include <QFile>
@@ -62,19 +63,6 @@ void AccountsController::patchMe(const ExchangePtr &ex)
 }
 
 // Image type from the bytes themselves, never from the client's claim.
-static QString imageExtension(const QByteArray &d)
-{
-    if (d.startsWith("\x89PNG\r\n\x1a\n"))
-        return QStringLiteral("png");
-    if (d.startsWith("\xff\xd8\xff"))
-        return QStringLiteral("jpg");
-    if (d.startsWith("GIF87a") || d.startsWith("GIF89a"))
-        return QStringLiteral("gif");
-    if (d.size() >= 12 && d.startsWith("RIFF") && d.mid(8, 4) == "WEBP")
-        return QStringLiteral("webp");
-    return {};
-}
-
 void AccountsController::uploadAvatar(const ExchangePtr &ex)
 {
     auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
@@ -85,7 +73,7 @@ void AccountsController::uploadAvatar(const ExchangePtr &ex)
         return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_FILE"), QStringLiteral("A non-empty 'file' part is required")));
     if (file->data.size() > kMaxAvatarBytes)
         return ex->fail(ApiError::badRequest(QStringLiteral("FILE_TOO_LARGE"), QStringLiteral("Avatar must be at most 2 MB")));
-    const QString ext = imageExtension(file->data);
+    const QString ext = images::extensionOf(file->data);
     if (ext.isEmpty())
         return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_FILE_TYPE"), QStringLiteral("Avatar must be a PNG, JPEG, GIF or WebP image")));
 

@@ -2,6 +2,10 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/KinsController.h"
+#include "api/MessagesController.h"
+#include "api/ProvidersController.h"
+#include "api/QuickSessionsController.h"
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
 
@@ -19,6 +23,7 @@ QList<Route> buildRouteTable(const Controllers &c)
     const auto flat = ErrorStyle::Flat;
     const auto env = ErrorStyle::Envelope;
     constexpr qint64 avatarBody = 3 * 1024 * 1024;
+    constexpr qint64 kinAvatarBody = 11 * 1024 * 1024;
 
     return {
         // --- system ---
@@ -75,6 +80,45 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"PUT", "/api/settings/hub", A::Admin, h(c.settings, &SettingsController::putHub)},
         {"GET", "/api/settings/compacting-threshold", A::Admin, h(c.settings, &SettingsController::getCompactingThreshold)},
         {"PUT", "/api/settings/compacting-threshold", A::Admin, h(c.settings, &SettingsController::putCompactingThreshold)},
+
+        // --- providers (reads for members; changes admin-only: the reference lets any member replace API keys) ---
+        {"GET", "/api/providers", A::Member, h(c.providers, &ProvidersController::list)},
+        {"GET", "/api/providers/types", A::Member, h(c.providers, &ProvidersController::types)},
+        {"GET", "/api/providers/capabilities", A::Member, h(c.providers, &ProvidersController::capabilities)},
+        {"GET", "/api/providers/models", A::Member, h(c.providers, &ProvidersController::models)},
+        {"POST", "/api/providers/test", A::Admin, h(c.providers, &ProvidersController::testConfig)},
+        {"POST", "/api/providers", A::Admin, h(c.providers, &ProvidersController::create)},
+        {"PATCH", "/api/providers/:id", A::Admin, h(c.providers, &ProvidersController::update)},
+        {"DELETE", "/api/providers/:id", A::Admin, h(c.providers, &ProvidersController::remove)},
+        {"POST", "/api/providers/:id/test", A::Admin, h(c.providers, &ProvidersController::testSaved)},
+
+        // --- kins ---
+        {"GET", "/api/kins", A::Member, h(c.kins, &KinsController::list)},
+        {"POST", "/api/kins", A::Member, h(c.kins, &KinsController::create)},
+        {"GET", "/api/kins/:id", A::Member, h(c.kins, &KinsController::get)},
+        {"PATCH", "/api/kins/:id", A::Member, h(c.kins, &KinsController::update)},
+        {"DELETE", "/api/kins/:id", A::Member, h(c.kins, &KinsController::remove)},
+        {"POST", "/api/kins/:id/avatar", A::Member, h(c.kins, &KinsController::uploadAvatar), env, kinAvatarBody},
+        {"GET", "/api/kins/:id/tools", A::Member, h(c.kins, &KinsController::tools)},
+        {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
+
+        // --- messages of a Kin's main conversation ---
+        {"GET", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::list)},
+        {"POST", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::send)},
+        {"DELETE", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::clear)},
+        {"POST", "/api/kins/:kinId/messages/stop", A::Member, h(c.messages, &MessagesController::stop)},
+        {"GET", "/api/kins/:kinId/messages/queue", A::Member, h(c.messages, &MessagesController::queue)},
+        {"DELETE", "/api/kins/:kinId/messages/queue/:itemId", A::Member, h(c.messages, &MessagesController::removeQueued)},
+        {"GET", "/api/kins/:kinId/messages/:messageId/reactions", A::Member, h(c.messages, &MessagesController::reactions)},
+        {"POST", "/api/kins/:kinId/messages/:messageId/reactions", A::Member, h(c.messages, &MessagesController::react)},
+
+        // --- quick sessions ---
+        {"GET", "/api/kins/:kinId/quick-sessions", A::Member, h(c.quickSessions, &QuickSessionsController::list)},
+        {"POST", "/api/kins/:kinId/quick-sessions", A::Member, h(c.quickSessions, &QuickSessionsController::create)},
+        {"GET", "/api/quick-sessions/:id", A::Member, h(c.quickSessions, &QuickSessionsController::get)},
+        {"POST", "/api/quick-sessions/:id/messages", A::Member, h(c.quickSessions, &QuickSessionsController::send)},
+        {"POST", "/api/quick-sessions/:id/messages/stop", A::Member, h(c.quickSessions, &QuickSessionsController::stop)},
+        {"POST", "/api/quick-sessions/:id/close", A::Member, h(c.quickSessions, &QuickSessionsController::close)},
     };
 }
 

@@ -8,6 +8,10 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class KinsController;
+class MessagesController;
+class ProvidersController;
+class QuickSessionsController;
 class SettingsController;
 class SystemController;
 
@@ -17,6 +21,10 @@ struct Controllers
     AccountsController &accounts;
     SettingsController &settings;
     SystemController &system;
+    ProvidersController &providers;
+    KinsController &kins;
+    MessagesController &messages;
+    QuickSessionsController &quickSessions;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

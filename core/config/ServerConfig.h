@@ -24,6 +24,8 @@ struct ServerConfig
     QString versionCheckUrl;               // KINBOT_VERSION_CHECK_URL; empty = version check disabled
     QString encryptionKeyHex;              // KINBOT_ENCRYPTION_KEY (64 hex) instead of <dataDir>/.encryption-key
     QString authSecret;                    // KINBOT_AUTH_SECRET; default = the encryption key (as the reference does)
+    int toolsMaxSteps = 100;               // KINBOT_TOOLS_MAX_STEPS: model steps per turn when the Kin has tools (1–1000)
+    bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     bool quiet = false;                    // --quiet: no log lines on stderr
 
     QString effectivePublicUrl(quint16 boundPort) const;

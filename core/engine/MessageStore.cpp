@@ -1,0 +1,214 @@
+#include "engine/MessageStore.h"
+
+#include "storage/Database.h"
+#include "util/Clock.h"
+#include "util/Ids.h"
+#include "util/Json.h"
+
+#include <QJsonDocument>
+
+namespace kinbot {
+
+namespace {
+
+const QString kColumns = QStringLiteral("id, kin_id, task_id, session_id, role, content, source_type, source_id, tool_calls, request_id, "
+                                        "in_reply_to, channel_origin_id, is_redacted, metadata, created_at");
+
+MessageRecord fromRow(const Database::Row &r)
+{
+    MessageRecord m;
+    m.id = r.at(0).toString();
+    m.kinId = r.at(1).toString();
+    m.taskId = r.at(2).toString();
+    m.sessionId = r.at(3).toString();
+    m.role = r.at(4).toString();
+    m.content = r.at(5).toString();
+    m.sourceType = r.at(6).toString();
+    m.sourceId = r.at(7).toString();
+    m.toolCalls = QJsonDocument::fromJson(r.at(8).toByteArray()).array();
+    m.requestId = r.at(9).toString();
+    m.inReplyTo = r.at(10).toString();
+    m.channelOriginId = r.at(11).toString();
+    m.isRedacted = r.at(12).toLongLong() != 0;
+    m.metadata = QJsonDocument::fromJson(r.at(13).toByteArray()).object();
+    m.createdAt = r.at(14).toLongLong();
+    return m;
+}
+
+QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
+
+} // namespace
+
+MessageStore::MessageStore(const Database &db, const Clock &clock) : m_db(db), m_clock(clock) {}
+
+Result<MessageRecord> MessageStore::insert(MessageRecord m)
+{
+    if (m.id.isEmpty())
+        m.id = ids::uuid();
+    if (m.createdAt == 0)
+        m.createdAt = m_clock.nowMs();
+    auto ins = m_db.run(QStringLiteral("INSERT INTO messages(id, kin_id, task_id, session_id, role, content, source_type, source_id, tool_calls, "
+                                       "request_id, in_reply_to, channel_origin_id, is_redacted, metadata, created_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                        {m.id, m.kinId, nullIfEmpty(m.taskId), nullIfEmpty(m.sessionId), m.role, m.content, m.sourceType, nullIfEmpty(m.sourceId),
+                         m.toolCalls.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(json::compact(m.toolCalls))),
+                         nullIfEmpty(m.requestId), nullIfEmpty(m.inReplyTo), nullIfEmpty(m.channelOriginId), m.isRedacted ? 1 : 0,
+                         m.metadata.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(json::compact(m.metadata))), m.createdAt});
+    if (!ins)
+        return ins.error();
+    return m;
+}
+
+Result<std::optional<MessageRecord>> MessageStore::find(const QString &kinId, const QString &messageId) const
+{
+    auto row = m_db.selectOne(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE id = ? AND kin_id = ?"), {messageId, kinId});
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return std::optional<MessageRecord>();
+    return std::optional<MessageRecord>(fromRow(*row.value()));
+}
+
+Result<MessagePage> MessageStore::page(const QString &kinId, const QString &before, int limit) const
+{
+    limit = qBound(1, limit, kMaxPage);
+    // The reference compares random UUID strings (`id < before`), which pages at random. Here `before` names a message
+    // and the page holds the rows created before it, ordered by (created_at, rowid).
+    Result<QList<Database::Row>> rows = QList<Database::Row>();
+    const QString main = QStringLiteral(" FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL");
+    if (before.isEmpty()) {
+        rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns + main + QStringLiteral(" ORDER BY created_at DESC, rowid DESC LIMIT ?"),
+                              {kinId, limit + 1});
+    } else {
+        auto anchor = m_db.selectOne(QStringLiteral("SELECT created_at, rowid FROM messages WHERE id = ? AND kin_id = ?"), {before, kinId});
+        if (!anchor)
+            return anchor.error();
+        if (!anchor.value())
+            return ApiError::badRequest(QStringLiteral("INVALID_CURSOR"), QStringLiteral("before does not name a message of this Kin"));
+        rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns + main
+                                  + QStringLiteral(" AND (created_at < ? OR (created_at = ? AND rowid < ?)) ORDER BY created_at DESC, rowid DESC LIMIT ?"),
+                              {kinId, anchor.value()->at(0), anchor.value()->at(0), anchor.value()->at(1), limit + 1});
+    }
+    if (!rows)
+        return rows.error();
+    MessagePage page;
+    page.hasMore = rows.value().size() > limit;
+    for (int i = int(std::min<qsizetype>(rows.value().size(), limit)) - 1; i >= 0; --i)
+        page.messages.append(fromRow(rows.value().at(i)));
+    return page;
+}
+
+Result<QList<MessageRecord>> MessageStore::recentMain(const QString &kinId, int limit) const
+{
+    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns
+                                   + QStringLiteral(" FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL AND source_type != 'compacting' "
+                                                    "ORDER BY created_at DESC, rowid DESC LIMIT ?"),
+                               {kinId, limit});
+    if (!rows)
+        return rows.error();
+    QList<MessageRecord> out;
+    for (auto it = rows.value().crbegin(); it != rows.value().crend(); ++it)
+        out.append(fromRow(*it));
+    return out;
+}
+
+Result<QList<MessageRecord>> MessageStore::ofSession(const QString &sessionId) const
+{
+    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE session_id = ? ORDER BY created_at, rowid"),
+                               {sessionId});
+    if (!rows)
+        return rows.error();
+    QList<MessageRecord> out;
+    for (const Database::Row &r : rows.value())
+        out.append(fromRow(r));
+    return out;
+}
+
+Status MessageStore::clearMain(const QString &kinId)
+{
+    auto del = m_db.run(QStringLiteral("DELETE FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL"), {kinId});
+    return del ? Status() : Status(del.error());
+}
+
+bool MessageStore::isAllowedEmoji(const QString &emoji)
+{
+    for (const char *e : kEmojis)
+        if (emoji == QString::fromUtf8(e))
+            return true;
+    return false;
+}
+
+Result<QJsonArray> MessageStore::reactions(const QString &messageId) const
+{
+    auto rows = m_db.selectAll(QStringLiteral("SELECT id, message_id, user_id, emoji, created_at FROM message_reactions WHERE message_id = ? "
+                                              "ORDER BY created_at, rowid"),
+                               {messageId});
+    if (!rows)
+        return rows.error();
+    QJsonArray out;
+    for (const Database::Row &r : rows.value())
+        out.append(QJsonObject{{QStringLiteral("id"), r.at(0).toString()},
+                               {QStringLiteral("messageId"), r.at(1).toString()},
+                               {QStringLiteral("userId"), r.at(2).toString()},
+                               {QStringLiteral("emoji"), r.at(3).toString()},
+                               {QStringLiteral("createdAt"), json::isoMs(r.at(4).toLongLong())}});
+    return out;
+}
+
+Result<MessageStore::Toggle> MessageStore::toggleReaction(const QString &messageId, const QString &userId, const QString &emoji)
+{
+    Toggle t;
+    Status st = m_db.transaction([&]() -> Status {
+        auto existing = m_db.selectOne(QStringLiteral("SELECT id FROM message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?"),
+                                       {messageId, userId, emoji});
+        if (!existing)
+            return existing.error();
+        if (existing.value()) {
+            t.reactionId = existing.value()->at(0).toString();
+            auto del = m_db.run(QStringLiteral("DELETE FROM message_reactions WHERE id = ?"), {t.reactionId});
+            return del ? Status() : Status(del.error());
+        }
+        t.added = true;
+        t.reactionId = ids::uuid();
+        auto ins = m_db.run(QStringLiteral("INSERT INTO message_reactions(id, message_id, user_id, emoji, created_at) VALUES(?,?,?,?,?)"),
+                            {t.reactionId, messageId, userId, emoji, m_clock.nowMs()});
+        return ins ? Status() : Status(ins.error());
+    });
+    if (!st)
+        return st.error();
+    return t;
+}
+
+QJsonObject MessageStore::toJson(const MessageRecord &m, const QString &sourceName, const QString &sourceAvatarUrl) const
+{
+    auto reacts = reactions(m.id);
+    QJsonArray reactionItems;
+    if (reacts)
+        for (const QJsonValue &v : reacts.value()) {
+            QJsonObject o = v.toObject();
+            o.remove(QStringLiteral("messageId"));
+            reactionItems.append(o);
+        }
+    const QJsonValue resolvedTask = m.metadata.contains(QStringLiteral("resolvedTaskId")) ? m.metadata.value(QStringLiteral("resolvedTaskId"))
+                                                                                          : m.metadata.value(QStringLiteral("relatedTaskId"));
+    return {{QStringLiteral("id"), m.id},
+            {QStringLiteral("role"), m.role},
+            {QStringLiteral("content"), m.content},
+            {QStringLiteral("sourceType"), m.sourceType},
+            {QStringLiteral("sourceId"), m.sourceId.isEmpty() ? QJsonValue() : QJsonValue(m.sourceId)},
+            {QStringLiteral("sourceName"), sourceName.isEmpty() ? QJsonValue() : QJsonValue(sourceName)},
+            {QStringLiteral("sourceAvatarUrl"), sourceAvatarUrl.isEmpty() ? QJsonValue() : QJsonValue(sourceAvatarUrl)},
+            {QStringLiteral("isRedacted"), m.isRedacted},
+            {QStringLiteral("toolCalls"), m.toolCalls.isEmpty() ? QJsonValue() : QJsonValue(m.toolCalls)},
+            {QStringLiteral("resolvedTaskId"), resolvedTask.isUndefined() ? QJsonValue() : resolvedTask},
+            {QStringLiteral("injectedMemories"), m.metadata.value(QStringLiteral("injectedMemories")).isUndefined()
+                                                     ? QJsonValue() : m.metadata.value(QStringLiteral("injectedMemories"))},
+            {QStringLiteral("memoriesExtracted"), m.metadata.value(QStringLiteral("memoriesExtracted")).isUndefined()
+                                                      ? QJsonValue() : m.metadata.value(QStringLiteral("memoriesExtracted"))},
+            {QStringLiteral("compactingError"), m.metadata.value(QStringLiteral("error")).isUndefined() ? QJsonValue() : m.metadata.value(QStringLiteral("error"))},
+            {QStringLiteral("stepLimitReached"), m.metadata.value(QStringLiteral("stepLimitReached")).toBool()},
+            {QStringLiteral("files"), QJsonArray()},
+            {QStringLiteral("reactions"), reactionItems},
+            {QStringLiteral("createdAt"), json::isoMs(m.createdAt)}};
+}
+
+} // namespace kinbot

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "util/Result.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace kinbot {
+
+class Clock;
+class Database;
+
+// One row of `messages` (engine.md §1.7). toolCalls is the stored JSON [{id, name, args, result, offset}].
+struct MessageRecord
+{
+    QString id;
+    QString kinId;
+    QString taskId;
+    QString sessionId;
+    QString role;        // user | assistant | system | tool
+    QString content;
+    QString sourceType;  // user | kin | task | cron | system | webhook | channel | compacting
+    QString sourceId;
+    QJsonArray toolCalls;
+    QString requestId;
+    QString inReplyTo;
+    QString channelOriginId;
+    bool isRedacted = false;
+    QJsonObject metadata;
+    qint64 createdAt = 0;
+};
+
+struct MessagePage
+{
+    QList<MessageRecord> messages; // oldest first
+    bool hasMore = false;
+};
+
+// Messages of Kins: inserts, time-ordered pages, history for prompts, reactions. Main thread.
+class MessageStore final
+{
+public:
+    static constexpr int kMaxPage = 100;
+
+    MessageStore(const Database &db, const Clock &clock);
+
+    // Assigns id (when empty) and createdAt (when 0).
+    Result<MessageRecord> insert(MessageRecord m);
+    Result<std::optional<MessageRecord>> find(const QString &kinId, const QString &messageId) const;
+    // Main-conversation rows (no task, no quick session) older than `before` (a message id; empty = newest), by time.
+    Result<MessagePage> page(const QString &kinId, const QString &before, int limit) const;
+    // The newest `limit` main-conversation rows, oldest first (prompt history).
+    Result<QList<MessageRecord>> recentMain(const QString &kinId, int limit) const;
+    Result<QList<MessageRecord>> ofSession(const QString &sessionId) const;
+    Status clearMain(const QString &kinId);
+
+    static constexpr const char *kEmojis[] = {"👍", "❤️", "😂", "😮", "😢", "🎉"};
+    static bool isAllowedEmoji(const QString &emoji);
+    Result<QJsonArray> reactions(const QString &messageId) const;
+    // Toggles the caller's reaction → {added, reactionId}.
+    struct Toggle
+    {
+        bool added = false;
+        QString reactionId;
+    };
+    Result<Toggle> toggleReaction(const QString &messageId, const QString &userId, const QString &emoji);
+
+    // The wire shape of GET /messages items (sourceName/avatar filled by the caller for kin sources).
+    QJsonObject toJson(const MessageRecord &m, const QString &sourceName = {}, const QString &sourceAvatarUrl = {}) const;
+
+private:
+    const Database &m_db;
+    const Clock &m_clock;
+};
+
+} // namespace kinbot

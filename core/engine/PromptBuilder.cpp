@@ -1,0 +1,268 @@
+#include "engine/PromptBuilder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QSysInfo>
+
+namespace kinbot {
+
+namespace {
+
+QString platformContext()
+{
+    return QStringLiteral(
+        "## Platform context\n"
+        "You are a Kin: a persistent AI agent living on KinBot, a self-hosted platform where several agents work for the people "
+        "of one household or team. Your conversation is one continuous, permanent session: there is no \"new chat\"; what was "
+        "said before is still part of it. Several people may talk to you; each of their messages starts with the sender's "
+        "name in brackets. Messages reach you one at a time, in order.");
+}
+
+QString corePrinciples()
+{
+    return QStringLiteral(
+        "## Core principles\n"
+        "- Be useful, not performative: skip filler and flattery, do the work.\n"
+        "- Before asking the user something, check what you already have: your memory, your tools, the conversation.\n"
+        "- Have opinions and say which option you would pick and why.\n"
+        "- Respect privacy: what one person tells you is not automatically for everyone.\n"
+        "- Say when you are unsure; never invent facts, results or tool outputs.\n"
+        "- Match the length of your answer to the question.\n"
+        "- Do not announce or guess what a tool will return: call it and use the result.\n"
+        "- When one tool call depends on another's result, make them one per step.");
+}
+
+QString languageName(const QString &code)
+{
+    return code == QLatin1String("fr") ? QStringLiteral("French") : QStringLiteral("English");
+}
+
+QString contextSection(const PromptInputs &in)
+{
+    const QDateTime now = in.now.toUTC();
+    const QLocale c = QLocale::c();
+    return QStringLiteral("## Context\n"
+                          "- Current date: %1\n"
+                          "- Current time: %2 UTC\n"
+                          "- Timestamp: %3\n"
+                          "- Platform: KinBot Desktop v%4 (desktop app, local install)\n"
+                          "- Data directory: %5\n"
+                          "- System: %6 (%7)\n"
+                          "- Uptime: %8 s")
+        .arg(c.toString(now.date(), QStringLiteral("dddd, MMMM d, yyyy")), now.toString(QStringLiteral("HH:mm")),
+             now.toString(Qt::ISODateWithMs), in.version, in.dataDir, QSysInfo::prettyProductName(), QSysInfo::currentCpuArchitecture())
+        .arg(in.uptimeSeconds);
+}
+
+QString identity(const KinRecord &k)
+{
+    if (k.slug.isEmpty())
+        return QStringLiteral("You are %1, %2.").arg(k.name, k.role);
+    return QStringLiteral("You are %1 (slug: %2), %3.").arg(k.name, k.slug, k.role);
+}
+
+QString kinDirectory(const PromptInputs &in)
+{
+    if (in.otherKins.isEmpty())
+        return {};
+    QStringList lines;
+    if (in.isHub) {
+        lines << QStringLiteral("## Kin directory (Hub view)")
+              << QStringLiteral("You are the Hub: the first stop of every request. Route work to the Kin whose expertise fits best "
+                                "with send_message(slug, message, \"request\"), tell the user you delegated, and synthesize the "
+                                "replies when they arrive. Answer yourself when no Kin fits better.");
+        for (const KinRecord &k : in.otherKins) {
+            QString expertise = k.expertise.simplified();
+            if (expertise.size() > 300)
+                expertise = expertise.left(300) + QStringLiteral("…");
+            lines << QStringLiteral("- %1 (slug: %2) — %3%4").arg(k.name, k.slug, k.role,
+                                                                 expertise.isEmpty() ? QString() : QStringLiteral(". Expertise: ") + expertise);
+        }
+    } else {
+        lines << QStringLiteral("## Kin directory")
+              << QStringLiteral("Other Kins on this platform. Ask one for help with send_message(slug, message, \"request\") "
+                                "when a question is in its field; answer an inter-Kin request with reply(request_id, message). "
+                                "Use \"inform\" for news that needs no answer.");
+        for (const KinRecord &k : in.otherKins)
+            lines << QStringLiteral("- %1 (slug: %2) — %3").arg(k.name, k.slug, k.role);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString internalInstructions()
+{
+    return QStringLiteral(
+        "## Internal instructions (do not share with the user)\n"
+        "### Conversation context\n"
+        "The history you see is verbatim but limited to the most recent messages.\n"
+        "### Honesty\n"
+        "If a tool fails, say so plainly and say what you will try next; never pretend an action succeeded.\n"
+        "### Response calibration\n"
+        "Short questions get short answers. Use lists and headings only when they help reading.\n"
+        "### Multi-user conversations\n"
+        "Address people by name when several are active, and keep what one person asked separate from another's requests.\n"
+        "### Tool usage strategy\n"
+        "Prefer one precise tool call over several broad ones. Use think to plan multi-step work. Use notify only for "
+        "something a person must see even when not looking at this conversation.");
+}
+
+QString workspace(const PromptInputs &in)
+{
+    if (in.kin.workspacePath.isEmpty())
+        return {};
+    return QStringLiteral("## Workspace\nYour working directory is %1. Keep the files you create inside it.\n%2")
+        .arg(in.kin.workspacePath, in.workspaceTree.isEmpty() ? QStringLiteral("(empty — nothing stored yet)") : in.workspaceTree);
+}
+
+void addIf(QStringList &blocks, const QString &block)
+{
+    if (!block.trimmed().isEmpty())
+        blocks << block;
+}
+
+} // namespace
+
+QString PromptBuilder::systemPrompt(const PromptInputs &in)
+{
+    QStringList blocks;
+    blocks << platformContext() << identity(in.kin) << corePrinciples();
+    if (!in.kin.character.trimmed().isEmpty())
+        blocks << QStringLiteral("## Personality\n") + in.kin.character.trimmed();
+    if (!in.kin.expertise.trimmed().isEmpty())
+        blocks << QStringLiteral("## Expertise\n") + in.kin.expertise.trimmed();
+    if (!in.globalPrompt.trimmed().isEmpty())
+        blocks << QStringLiteral("## Platform directives\n") + in.globalPrompt.trimmed();
+
+    if (in.quickSession) {
+        blocks << QStringLiteral("## Quick session\n"
+                                 "This is a short side conversation, separate from your main conversation: you do not see the "
+                                 "main history here and inter-Kin and administration tools are not available. Do not offer to "
+                                 "save memories or contacts; just help with the question at hand.");
+        blocks << QStringLiteral("## Language\nAnswer in %1.").arg(languageName(in.speaker.language));
+        blocks << contextSection(in);
+        return blocks.join(QStringLiteral("\n\n"));
+    }
+
+    addIf(blocks, kinDirectory(in));
+    blocks << internalInstructions();
+    if (!in.speaker.name.isEmpty())
+        blocks << QStringLiteral("## Current speaker\n- Name: %1\n- Role: %2").arg(in.speaker.name, in.speaker.role);
+    blocks << QStringLiteral("## Conversation state\n%1 message(s) are visible in this conversation.").arg(in.visibleMessages);
+    blocks << QStringLiteral("## Language\nYou must respond in %1 (the language of the current speaker).").arg(languageName(in.speaker.language));
+    blocks << QStringLiteral("Current message from: **%1**%2").arg(in.speaker.source.isEmpty() ? QStringLiteral("web") : in.speaker.source,
+                                                                   in.speaker.name.isEmpty() ? QString() : QStringLiteral(" (sender: %1)").arg(in.speaker.name));
+    addIf(blocks, workspace(in));
+    blocks << contextSection(in);
+    return blocks.join(QStringLiteral("\n\n"));
+}
+
+namespace {
+
+QString compactJson(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isObject())
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isArray())
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    if (v.isNull() || v.isUndefined())
+        return QStringLiteral("null");
+    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
+}
+
+// A one-line stand-in for an old tool result.
+QString collapse(const QString &toolName, const QJsonValue &result)
+{
+    if (result.isArray())
+        return QStringLiteral("[Collapsed — %1 returned %2 items]").arg(toolName).arg(result.toArray().size());
+    if (result.isObject())
+        return QStringLiteral("[Collapsed — %1 returned an object with keys: %2]").arg(toolName, result.toObject().keys().join(QStringLiteral(", ")));
+    return QStringLiteral("[Collapsed — %1 returned %2 characters]").arg(toolName).arg(compactJson(result).size());
+}
+
+} // namespace
+
+QList<llm::ChatMessage> PromptBuilder::history(const QList<MessageRecord> &rows, const HistoryNames &names, HistoryStats *stats)
+{
+    // Tool groups counted from the newest: the last ones stay intact, the next window is truncated, older ones collapse.
+    int totalGroups = 0;
+    for (const MessageRecord &m : rows)
+        if (m.role == QLatin1String("assistant") && !m.toolCalls.isEmpty())
+            ++totalGroups;
+
+    HistoryStats local;
+    QList<llm::ChatMessage> out;
+    int groupIndex = 0;
+    for (const MessageRecord &m : rows) {
+        if (m.role == QLatin1String("user")) {
+            llm::ChatMessage msg;
+            msg.role = llm::ChatMessage::Role::User;
+            QString prefix;
+            if (m.sourceType == QLatin1String("user")) {
+                const QString pseudo = names.userPseudonyms.value(m.sourceId);
+                if (!pseudo.isEmpty())
+                    prefix = QStringLiteral("[%1] ").arg(pseudo);
+            } else if (m.sourceType == QLatin1String("kin")) {
+                const QString kinName = names.kinNames.value(m.sourceId, QStringLiteral("unknown"));
+                if (!m.inReplyTo.isEmpty())
+                    prefix = QStringLiteral("[Reply from Kin \"%1\"]\n").arg(kinName);
+                else if (!m.requestId.isEmpty())
+                    prefix = QStringLiteral("[Message from Kin \"%1\"] (Inter-kin request — reply with request_id=\"%2\")\n").arg(kinName, m.requestId);
+                else
+                    prefix = QStringLiteral("[Message from Kin \"%1\"]\n").arg(kinName);
+            }
+            msg.content = prefix + m.content;
+            out.append(msg);
+            continue;
+        }
+        if (m.role != QLatin1String("assistant") || m.sourceType == QLatin1String("system"))
+            continue; // system notices and tool rows are not part of what the model said
+        llm::ChatMessage msg;
+        msg.role = llm::ChatMessage::Role::Assistant;
+        msg.content = m.content;
+        if (m.toolCalls.isEmpty()) {
+            if (!msg.content.isEmpty())
+                out.append(msg);
+            continue;
+        }
+        const int fromNewest = totalGroups - 1 - groupIndex++;
+        const bool intact = fromNewest < kKeepLastToolGroups;
+        const bool truncate = !intact && fromNewest < kKeepLastToolGroups + kObservationWindow;
+        if (!intact)
+            ++local.maskedToolGroups;
+        QList<llm::ChatMessage> results;
+        for (const QJsonValue &v : m.toolCalls) {
+            const QJsonObject tc = v.toObject();
+            llm::ToolCall call;
+            call.id = tc.value(QStringLiteral("id")).toString();
+            call.name = tc.value(QStringLiteral("name")).toString();
+            call.args = tc.value(QStringLiteral("args")).toObject();
+            msg.toolCalls.append(call);
+            llm::ChatMessage r;
+            r.role = llm::ChatMessage::Role::Tool;
+            r.toolCallId = call.id;
+            r.toolName = call.name;
+            const QJsonValue result = tc.value(QStringLiteral("result"));
+            const QString full = compactJson(result);
+            if (intact) {
+                r.content = full;
+            } else if (truncate) {
+                r.content = full.size() > kObservationMaxChars ? full.left(kObservationMaxChars) + QStringLiteral(" [truncated]") : full;
+                ++local.observationCompactedCount;
+            } else {
+                r.content = collapse(call.name, result);
+            }
+            local.estimatedTokensSavedByMasking += qMax(0, estimateTokens(full) - estimateTokens(r.content));
+            results.append(r);
+        }
+        out.append(msg);
+        out.append(results);
+    }
+    if (stats)
+        *stats = local;
+    return out;
+}
+
+} // namespace kinbot

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "engine/MessageStore.h"
+#include "kins/KinService.h"
+#include "llm/LlmTypes.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+namespace kinbot {
+
+// Who is speaking in the current turn (engine.md §1.3 step 5).
+struct Speaker
+{
+    QString name;      // "First Last (pseudonym)"
+    QString role;      // admin | member | external | kin | system
+    QString language;  // fr | en
+    QString source;    // web | kin | task | cron | webhook | channel …
+};
+
+struct PromptInputs
+{
+    KinRecord kin;
+    bool quickSession = false;
+    bool isHub = false;
+    QString globalPrompt;
+    QList<KinRecord> otherKins; // the Kin directory
+    Speaker speaker;
+    QString workspaceTree;      // rendered listing of the workspace ("" = empty)
+    QDateTime now;              // UTC
+    QString version;
+    QString dataDir;
+    qint64 uptimeSeconds = 0;
+    int visibleMessages = 0;
+};
+
+// Names the history builder needs to prefix rows with their author.
+struct HistoryNames
+{
+    QHash<QString, QString> userPseudonyms; // user id → pseudonym
+    QHash<QString, QString> kinNames;       // kin id → name
+};
+
+struct HistoryStats
+{
+    int maskedToolGroups = 0;
+    int observationCompactedCount = 0;
+    int estimatedTokensSavedByMasking = 0;
+};
+
+// The system prompt (sections of engine.md §1.4, in that order) and the chat history of a turn.
+class PromptBuilder final
+{
+public:
+    static constexpr int kKeepLastToolGroups = 2;
+    static constexpr int kObservationWindow = 10;
+    static constexpr int kObservationMaxChars = 200;
+
+    static QString systemPrompt(const PromptInputs &in);
+
+    // Stored rows (oldest first) → model messages: user rows prefixed with their author, assistant rows with tool calls
+    // expanded into the call and one tool message per result; system/tool rows skipped; older tool results masked.
+    static QList<llm::ChatMessage> history(const QList<MessageRecord> &rows, const HistoryNames &names, HistoryStats *stats = nullptr);
+
+    // chars/4, the reference's estimate.
+    static int estimateTokens(const QString &text) { return int((text.size() + 3) / 4); }
+};
+
+} // namespace kinbot

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "llm/LlmTypes.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace kinbot {
+
+struct KinRecord;
+
+// Who runs a tool call.
+struct ToolContext
+{
+    QString kinId;
+    QString userId;    // the human behind the turn, when there is one
+    QString sessionId; // quick session
+    QString taskId;
+    bool isSubKin = false;
+};
+
+using ToolDone = std::function<void(const QJsonValue &result)>;
+
+// A native tool (engine.md §10.1): schema for the model plus an executor that answers through done() exactly once
+// (synchronously or later). Errors are results too: {"error": "..."}.
+struct ToolDefinition
+{
+    enum Availability { MainOnly, SubKinOnly, Both };
+    QString name;
+    QString domain;
+    QString description;
+    QJsonObject parameters; // JSON Schema (type: object)
+    Availability availability = MainOnly;
+    bool defaultDisabled = false; // opt-in: only when listed in toolConfig.enabledOptInTools
+    bool quickSession = true;     // offered in quick sessions
+    std::function<void(const ToolContext &, const QJsonObject &args, ToolDone done)> execute;
+
+    llm::ToolSpec spec() const { return {name, description, parameters}; }
+};
+
+// The native tools, in registration order; each domain adds its tools here. Per-Kin enabling follows the Kin's
+// toolConfig: {disabledNativeTools: [...], enabledOptInTools: [...]}.
+class ToolRegistry final
+{
+public:
+    void add(ToolDefinition tool);
+    const ToolDefinition *find(const QString &name) const;
+    const QList<ToolDefinition> &all() const { return m_tools; }
+
+    static bool isEnabled(const ToolDefinition &tool, const QJsonObject &toolConfig, bool isHub);
+    // Tools offered to a Kin's turn.
+    QList<const ToolDefinition *> forTurn(const QJsonObject &toolConfig, bool isHub, bool quickSession, bool subKin) const;
+    // GET /api/kins/:id/tools: {nativeTools: [{domain, tools: [{name, enabled, defaultDisabled}]}], mcpTools: []}.
+    QJsonObject listing(const QJsonObject &toolConfig, bool isHub) const;
+
+private:
+    QList<ToolDefinition> m_tools;
+};
+
+} // namespace kinbot

@@ -1,0 +1,210 @@
+#include "engine/tools/CoreTools.h"
+
+#include "engine/ToolRegistry.h"
+#include "engine/tools/ToolSchema.h"
+#include "kins/KinService.h"
+#include "notifications/NotificationService.h"
+#include "util/Clock.h"
+
+#include <QFile>
+#include <QHostAddress>
+#include <QHostInfo>
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QSysInfo>
+#include <QThread>
+#include <QTimer>
+#include <QUrl>
+
+#include <unistd.h>
+
+namespace kinbot {
+
+namespace {
+
+using toolschema::error;
+using toolschema::prop;
+const auto schema = toolschema::object;
+
+qint64 memoryKiB(const char *field)
+{
+    QFile f(QStringLiteral("/proc/meminfo"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith(field))
+            return line.mid(qstrlen(field)).trimmed().split(' ').value(0).toLongLong();
+    return 0;
+}
+
+// Loopback, private, link-local, CGNAT, multicast and unspecified addresses are off limits for http_request.
+bool isPrivate(const QHostAddress &a)
+{
+    if (a.isLoopback() || a.isLinkLocal() || a.isMulticast() || a.isNull() || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6)
+        return true;
+    if (a.protocol() == QAbstractSocket::IPv4Protocol) {
+        for (const auto &[net, len] : {std::pair{"10.0.0.0", 8}, std::pair{"172.16.0.0", 12}, std::pair{"192.168.0.0", 16},
+                                       std::pair{"100.64.0.0", 10}, std::pair{"169.254.0.0", 16}, std::pair{"0.0.0.0", 8}})
+            if (a.isInSubnet(QHostAddress(QString::fromLatin1(net)), len))
+                return true;
+        return false;
+    }
+    bool mapped = false;
+    const QHostAddress v4(a.toIPv4Address(&mapped));
+    if (mapped)
+        return isPrivate(v4);
+    return a.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7) || a.isUniqueLocalUnicast();
+}
+
+constexpr qint64 kMaxResponseBytes = 512 * 1024;
+constexpr int kHttpTimeoutMs = 30000;
+
+void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJsonObject &args, ToolDone done)
+{
+    const QUrl url(args.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
+        return done(error(QStringLiteral("url must be an absolute http(s) URL")));
+    const QString method = args.value(QStringLiteral("method")).toString(QStringLiteral("GET")).toUpper();
+    static const QStringList methods{QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"), QStringLiteral("PATCH"),
+                                     QStringLiteral("DELETE"), QStringLiteral("HEAD")};
+    if (!methods.contains(method))
+        return done(error(QStringLiteral("method must be one of ") + methods.join(QStringLiteral(", "))));
+
+    auto send = [&network, url, method, args, done]() {
+        QNetworkRequest req(url);
+        req.setTransferTimeout(kHttpTimeoutMs);
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+        req.setMaximumRedirectsAllowed(5);
+        const QJsonObject headers = args.value(QStringLiteral("headers")).toObject();
+        for (auto it = headers.begin(); it != headers.end(); ++it)
+            req.setRawHeader(it.key().toUtf8(), it.value().toString().toUtf8());
+        const QByteArray body = args.value(QStringLiteral("body")).isString() ? args.value(QStringLiteral("body")).toString().toUtf8()
+                                                                               : QByteArray();
+        QNetworkReply *reply = network.sendCustomRequest(req, method.toLatin1(), body);
+        auto received = std::make_shared<QByteArray>();
+        auto truncated = std::make_shared<bool>(false);
+        QObject::connect(reply, &QNetworkReply::readyRead, reply, [reply, received, truncated] {
+            const QByteArray chunk = reply->readAll();
+            if (received->size() + chunk.size() > kMaxResponseBytes) {
+                received->append(chunk.left(kMaxResponseBytes - received->size()));
+                *truncated = true;
+                reply->abort();
+                return;
+            }
+            received->append(chunk);
+        });
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, received, truncated, done] {
+            reply->deleteLater();
+            received->append(reply->readAll().left(kMaxResponseBytes - received->size()));
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 0)
+                return done(error(QStringLiteral("Request failed: ") + reply->errorString()));
+            QJsonObject headersOut;
+            for (const auto &pair : reply->rawHeaderPairs())
+                headersOut.insert(QString::fromLatin1(pair.first).toLower(), QString::fromUtf8(pair.second));
+            QJsonObject out{{QStringLiteral("status"), status}, {QStringLiteral("headers"), headersOut},
+                            {QStringLiteral("body"), QString::fromUtf8(*received)}};
+            if (*truncated)
+                out.insert(QStringLiteral("truncated"), true);
+            done(out);
+        });
+    };
+    if (allowPrivate)
+        return send();
+    // Resolve first and refuse private targets (the reference blocks them too); a literal IP needs no lookup.
+    QHostAddress literal;
+    if (literal.setAddress(url.host())) {
+        if (isPrivate(literal))
+            return done(error(QStringLiteral("Requests to private or loopback addresses are not allowed")));
+        return send();
+    }
+    QHostInfo::lookupHost(url.host(), &network, [send, done](const QHostInfo &info) {
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+            return done(error(QStringLiteral("Cannot resolve host: ") + info.errorString()));
+        for (const QHostAddress &a : info.addresses())
+            if (isPrivate(a))
+                return done(error(QStringLiteral("Requests to private or loopback addresses are not allowed")));
+        send();
+    });
+}
+
+} // namespace
+
+void registerCoreTools(ToolRegistry &registry, const CoreToolDeps &deps)
+{
+    registry.add({QStringLiteral("think"), QStringLiteral("system"),
+                  QStringLiteral("Think step by step in private before acting. The thought is not shown to the user."),
+                  schema({{QStringLiteral("thought"), prop(QStringLiteral("string"), QStringLiteral("Your reasoning"))}}, {QStringLiteral("thought")}),
+                  ToolDefinition::Both, false, true,
+                  [](const ToolContext &, const QJsonObject &args, ToolDone done) {
+                      if (!args.value(QStringLiteral("thought")).isString())
+                          return done(error(QStringLiteral("thought must be a string")));
+                      done(QJsonObject{{QStringLiteral("ok"), true}});
+                  }});
+
+    registry.add({QStringLiteral("get_system_info"), QStringLiteral("system"),
+                  QStringLiteral("Get information about the machine KinBot runs on: OS, CPU, memory, uptime, version."), schema({}, {}),
+                  ToolDefinition::Both, false, true,
+                  [version = deps.version, started = deps.startedAtMs, &clock = deps.clock](const ToolContext &, const QJsonObject &, ToolDone done) {
+                      const qint64 totalKiB = memoryKiB("MemTotal:");
+                      const qint64 availKiB = memoryKiB("MemAvailable:");
+                      done(QJsonObject{{QStringLiteral("version"), version},
+                                       {QStringLiteral("os"), QSysInfo::prettyProductName()},
+                                       {QStringLiteral("kernel"), QSysInfo::kernelVersion()},
+                                       {QStringLiteral("arch"), QSysInfo::currentCpuArchitecture()},
+                                       {QStringLiteral("cpus"), QThread::idealThreadCount()},
+                                       {QStringLiteral("memoryTotalMiB"), totalKiB / 1024},
+                                       {QStringLiteral("memoryUsedMiB"), (totalKiB - availKiB) / 1024},
+                                       {QStringLiteral("uptimeSeconds"), (clock.nowMs() - started) / 1000},
+                                       {QStringLiteral("pid"), qint64(::getpid())}});
+                  }});
+
+    registry.add({QStringLiteral("list_kins"), QStringLiteral("inter-kin"),
+                  QStringLiteral("List the other Kins of this platform (slug, name, role) to know whom to ask for help."), schema({}, {}),
+                  ToolDefinition::MainOnly, false, false,
+                  [&kins = deps.kins](const ToolContext &ctx, const QJsonObject &, ToolDone done) {
+                      auto all = kins.list();
+                      if (!all)
+                          return done(error(all.error().message));
+                      QJsonArray out;
+                      for (const KinRecord &k : all.value())
+                          if (k.id != ctx.kinId)
+                              out.append(QJsonObject{{QStringLiteral("slug"), k.slug}, {QStringLiteral("name"), k.name}, {QStringLiteral("role"), k.role}});
+                      done(QJsonObject{{QStringLiteral("kins"), out}});
+                  }});
+
+    registry.add({QStringLiteral("notify"), QStringLiteral("tasks"),
+                  QStringLiteral("Send a notification to the users of this platform (shown in their notification center)."),
+                  schema({{QStringLiteral("title"), prop(QStringLiteral("string"), QStringLiteral("Short title, at most 100 characters"))},
+                          {QStringLiteral("body"), prop(QStringLiteral("string"), QStringLiteral("Optional details, at most 500 characters"))}},
+                         {QStringLiteral("title")}),
+                  ToolDefinition::Both, false, true,
+                  [&notifications = deps.notifications](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      const QString title = args.value(QStringLiteral("title")).toString().trimmed();
+                      const QString body = args.value(QStringLiteral("body")).toString().trimmed();
+                      if (title.isEmpty() || title.size() > 100)
+                          return done(error(QStringLiteral("title is required (1-100 characters)")));
+                      if (body.size() > 500)
+                          return done(error(QStringLiteral("body must be at most 500 characters")));
+                      auto sent = notifications.notifyAll({QStringLiteral("kin:alert"), title, body, ctx.kinId, ctx.kinId, QStringLiteral("kin")});
+                      if (!sent)
+                          return done(error(sent.error().message));
+                      done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("notifiedUsers"), sent.value()}});
+                  }});
+
+    registry.add({QStringLiteral("http_request"), QStringLiteral("browse"),
+                  QStringLiteral("Make an HTTP request to a public URL (API calls, fetching JSON). Responses are cut at 512 KiB; 30 s timeout."),
+                  schema({{QStringLiteral("url"), prop(QStringLiteral("string"), QStringLiteral("Absolute http(s) URL"))},
+                          {QStringLiteral("method"), prop(QStringLiteral("string"), QStringLiteral("GET (default), POST, PUT, PATCH, DELETE or HEAD"))},
+                          {QStringLiteral("headers"), prop(QStringLiteral("object"), QStringLiteral("Request headers"))},
+                          {QStringLiteral("body"), prop(QStringLiteral("string"), QStringLiteral("Request body"))}},
+                         {QStringLiteral("url")}),
+                  ToolDefinition::Both, false, true,
+                  [&network = deps.network, allow = deps.allowPrivateNetwork](const ToolContext &, const QJsonObject &args, ToolDone done) {
+                      runHttpRequest(network, allow, args, std::move(done));
+                  }});
+}
+
+} // namespace kinbot

@@ -1,0 +1,332 @@
+// Providers, Kins, message history/queue/reactions and quick sessions over real HTTP (no model turn needed).
+#include "KinFixture.h"
+
+#include "engine/MessageStore.h"
+
+#include <QFile>
+
+using namespace kinbot::test;
+
+static QByteArray multipartImage(const QByteArray &boundary, const QByteArray &data, const QByteArray &filename)
+{
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+           + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data + "\r\n--" + boundary + "--\r\n";
+}
+
+static const QByteArray kPng = QByteArray::fromBase64(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+
+class TstApiKins final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void providersAreStoredEncryptedAndNeverEchoTheKey()
+    {
+        KinFixture f;
+        auto sse = f.openSse();
+        const QString id = f.addProvider();
+        QVERIFY(!id.isEmpty());
+        QVERIFY(sse->waitFor([](const SseFrame &fr) { return isEvent(fr, QStringLiteral("provider:created")); }));
+
+        const HttpResponse list = f.api->get("/api/providers");
+        QCOMPARE(list.status, 200);
+        const QJsonObject p = list.json().value("providers").toArray()[0].toObject();
+        QCOMPARE(p.value("id").toString(), id);
+        QCOMPARE(p.value("isValid").toBool(), true);
+        QVERIFY(p.value("capabilities").toArray().contains(QStringLiteral("llm")));
+        QCOMPARE(p.value("apiKeyHint").toString(), QStringLiteral("…7890"));
+        QVERIFY(!list.body.contains("sk-test-1234567890"));
+        // At rest: the config is sealed, the key is not in the database file in clear.
+        auto row = f.server.platform().database().selectOne(QStringLiteral("SELECT config_sealed FROM providers WHERE id = ?"), {id});
+        QVERIFY(row && row.value());
+        QVERIFY(!row.value()->at(0).toString().contains(QStringLiteral("sk-test")));
+        QFile db(f.server.dataDir() + "/data/kinbot.db");
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        QVERIFY(!db.readAll().contains("sk-test-1234567890"));
+
+        QCOMPARE(f.api->get("/api/providers/capabilities").json().value("capabilities").toObject().value("llm").toBool(), true);
+        const QJsonArray models = f.api->get("/api/providers/models").json().value("models").toArray();
+        QVERIFY(!models.isEmpty());
+        QCOMPARE(models[0].toObject().value("providerId").toString(), id);
+
+        // Re-test a saved provider; a rename keeps the key.
+        const HttpResponse test = f.api->postJson("/api/providers/" + id.toUtf8() + "/test", {});
+        QCOMPARE(test.status, 200);
+        QCOMPARE(test.json().value("valid").toBool(), true);
+        const HttpResponse renamed = f.api->patchJson("/api/providers/" + id.toUtf8(), {{"name", "Renamed"}});
+        QCOMPARE(renamed.status, 200);
+        QCOMPARE(f.api->get("/api/providers").json().value("providers").toArray()[0].toObject().value("apiKeyHint").toString(),
+                 QStringLiteral("…7890"));
+    }
+
+    void providerValidationAndRoles()
+    {
+        KinFixture f;
+        QCOMPARE(f.api->postJson("/api/providers", {{"name", "x"}, {"type", "nope"}, {"config", QJsonObject{{"apiKey", "k"}}}}).errorCode(),
+                 QStringLiteral("INVALID_TYPE"));
+        QCOMPARE(f.api->postJson("/api/providers", {{"name", ""}, {"type", "openai"}, {"config", QJsonObject{{"apiKey", "k"}}}}).errorCode(),
+                 QStringLiteral("INVALID_NAME"));
+        QCOMPARE(f.api->postJson("/api/providers", {{"name", "x"}, {"type", "openai"}, {"config", "k"}}).errorCode(),
+                 QStringLiteral("INVALID_CONFIG"));
+        QCOMPARE(f.api->postJson("/api/providers", {{"name", "x"}, {"type", "openai"},
+                                                    {"config", QJsonObject{{"apiKey", "k"}, {"baseUrl", "file:///etc/passwd"}}}})
+                     .errorCode(),
+                 QStringLiteral("INVALID_CONFIG"));
+        QCOMPARE(f.api->patchJson("/api/providers/00000000-0000-4000-8000-000000000000", {{"name", "y"}}).status, 404);
+        const QJsonArray types = f.api->get("/api/providers/types").json().value("types").toArray();
+        QStringList names;
+        for (const QJsonValue &t : types)
+            names << t.toObject().value("type").toString();
+        for (const char *t : {"openai", "anthropic", "gemini", "ollama", "openrouter", "groq", "mistral", "deepseek", "xai"})
+            QVERIFY2(names.contains(QString::fromLatin1(t)), t);
+
+        // Members can read but not change providers (the reference lets anyone replace keys).
+        const QString id = f.addProvider();
+        TestUser bob = f.addMember(QStringLiteral("bob"));
+        HttpClient b = f.server.clientFor(bob);
+        QCOMPARE(b.get("/api/providers").status, 200);
+        QCOMPARE(b.postJson("/api/providers", {{"name", "x"}, {"type", "openai"}, {"config", QJsonObject{{"apiKey", "k"}}}}).status, 403);
+        QCOMPARE(b.del("/api/providers/" + id.toUtf8()).status, 403);
+    }
+
+    void deletingTheLastLlmProviderIsRefusedAndKinsAreDetached()
+    {
+        KinFixture f;
+        const QString first = f.addProvider(QStringLiteral("one"));
+        QCOMPARE(f.api->del("/api/providers/" + first.toUtf8()).errorCode(), QStringLiteral("PROVIDER_REQUIRED"));
+        const QString second = f.addProvider(QStringLiteral("two"));
+        const QString kinId = f.addKin(QStringLiteral("Attached"), first).value("id").toString();
+        auto sse = f.openSse();
+        QCOMPARE(f.api->del("/api/providers/" + first.toUtf8()).status, 200);
+        QVERIFY(sse->waitFor([](const SseFrame &fr) { return isEvent(fr, QStringLiteral("provider:deleted")); }));
+        QVERIFY(f.api->get("/api/kins/" + kinId.toUtf8()).json().value("providerId").isNull());
+        QCOMPARE(f.api->get("/api/providers").json().value("providers").toArray().size(), 1);
+        Q_UNUSED(second);
+    }
+
+    void kinCrudWithSlugs()
+    {
+        KinFixture f;
+        auto sse = f.openSse();
+        const QJsonObject kin = f.addKin(QStringLiteral("Éloïse Bot"), QString());
+        const QString id = kin.value("id").toString();
+        QCOMPARE(kin.value("slug").toString(), QStringLiteral("eloise-bot"));
+        QCOMPARE(kin.value("queueSize").toInt(), 0);
+        QVERIFY(QFileInfo(kin.value("workspacePath").toString() + "/tools").isDir());
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("kin:created")) && fr.data.value("kinId") == id; }));
+        // Same name → uniquified slug.
+        QCOMPARE(f.addKin(QStringLiteral("Éloïse Bot"), QString()).value("slug").toString(), QStringLiteral("eloise-bot-2"));
+        // By slug or by id.
+        QCOMPARE(f.api->get("/api/kins/eloise-bot").json().value("id").toString(), id);
+        QCOMPARE(f.api->get("/api/kins/" + id.toUtf8()).json().value("slug").toString(), QStringLiteral("eloise-bot"));
+        QCOMPARE(f.api->get("/api/kins/nobody").errorCode(), QStringLiteral("KIN_NOT_FOUND"));
+        QCOMPARE(f.api->get("/api/kins").json().value("kins").toArray().size(), 2);
+
+        // Updates and their validation.
+        HttpResponse r = f.api->patchJson("/api/kins/" + id.toUtf8(), {{"role", "the new role"}, {"toolConfig", QJsonObject{{"disabledNativeTools", QJsonArray{"notify"}}}}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value("kin").toObject().value("role").toString(), QStringLiteral("the new role"));
+        QCOMPARE(f.api->patchJson("/api/kins/" + id.toUtf8(), {{"slug", "eloise-bot-2"}}).errorCode(), QStringLiteral("SLUG_TAKEN"));
+        QCOMPARE(f.api->patchJson("/api/kins/" + id.toUtf8(), {{"slug", "Bad Slug!"}}).errorCode(), QStringLiteral("INVALID_SLUG"));
+        QCOMPARE(f.api->patchJson("/api/kins/" + id.toUtf8(), {{"name", ""}}).errorCode(), QStringLiteral("INVALID_NAME"));
+        QCOMPARE(f.api->postJson("/api/kins", {{"name", "x"}}).errorCode(), QStringLiteral("INVALID_ROLE"));
+        QCOMPARE(f.api->postJson("/api/kins", {{"name", "x"}, {"role", "r"}, {"model", "m"}, {"providerId", "nope"}}).errorCode(),
+                 QStringLiteral("INVALID_PROVIDER"));
+
+        // Tools grouped by domain, with the Kin's toolConfig applied.
+        const QJsonArray domains = f.api->get("/api/kins/" + id.toUtf8() + "/tools").json().value("nativeTools").toArray();
+        QVERIFY(!domains.isEmpty());
+        bool sawNotify = false;
+        for (const QJsonValue &d : domains)
+            for (const QJsonValue &t : d.toObject().value("tools").toArray())
+                if (t.toObject().value("name") == QStringLiteral("notify")) {
+                    sawNotify = true;
+                    QCOMPARE(t.toObject().value("enabled").toBool(), false);
+                }
+        QVERIFY(sawNotify);
+        const HttpResponse usage = f.api->get("/api/kins/" + id.toUtf8() + "/context-usage");
+        QCOMPARE(usage.status, 200);
+        QVERIFY(usage.json().value("contextTokens").toInt() > 0);
+
+        // Delete: gone, workspace removed, event sent.
+        const QString workspace = kin.value("workspacePath").toString();
+        QCOMPARE(f.api->del("/api/kins/" + id.toUtf8()).status, 200);
+        QCOMPARE(f.api->get("/api/kins/" + id.toUtf8()).status, 404);
+        QVERIFY(!QFileInfo::exists(workspace));
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("kin:deleted")) && fr.data.value("kinId") == id; }));
+    }
+
+    void avatarUploadAndServing()
+    {
+        KinFixture f;
+        const QString id = f.addKin(QStringLiteral("Pic"), QString()).value("id").toString();
+        const QByteArray boundary = "XyZ123";
+        HttpResponse r = f.api->postRaw("/api/kins/" + id.toUtf8() + "/avatar", multipartImage(boundary, kPng, "a.png"),
+                                        "multipart/form-data; boundary=" + boundary);
+        QCOMPARE(r.status, 200);
+        const QString url = r.json().value("avatarUrl").toString();
+        QVERIFY(url.startsWith(QStringLiteral("/api/uploads/kins/") + id + "/avatar.png"));
+        const HttpResponse img = f.api->get(url.toUtf8());
+        QCOMPARE(img.status, 200);
+        QCOMPARE(img.body, kPng);
+        QCOMPARE(f.api->get("/api/kins/" + id.toUtf8()).json().value("avatarUrl").toString(), url);
+        // Not an image → refused, nothing replaced.
+        r = f.api->postRaw("/api/kins/" + id.toUtf8() + "/avatar", multipartImage(boundary, "#!/bin/sh\necho hi", "evil.png"),
+                           "multipart/form-data; boundary=" + boundary);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(f.api->get(url.toUtf8()).body, kPng);
+    }
+
+    void messageValidationPaginationAndReactions()
+    {
+        KinFixture f;
+        const QString id = f.addKin(QStringLiteral("Hist"), QString()).value("id").toString();
+        const QByteArray base = "/api/kins/" + id.toUtf8() + "/messages";
+        QCOMPARE(f.api->postJson(base, {{"content", "   "}}).errorCode(), QStringLiteral("EMPTY_MESSAGE"));
+        QCOMPARE(f.api->postJson(base, {{"content", QString(32001, QLatin1Char('x'))}}).errorCode(), QStringLiteral("MESSAGE_TOO_LONG"));
+        QCOMPARE(f.api->postJson(base, {{"content", 5}}).errorCode(), QStringLiteral("INVALID_CONTENT"));
+        QCOMPARE(f.api->postJson(base, {{"content", "x"}, {"fileIds", QJsonArray{"../etc"}}}).errorCode(), QStringLiteral("INVALID_FILE_ID"));
+        QCOMPARE(f.api->postRaw(base, "{\"content\":").errorCode(), QStringLiteral("INVALID_JSON"));
+        QCOMPARE(f.api->postJson("/api/kins/ghost/messages", {{"content", "x"}}).errorCode(), QStringLiteral("KIN_NOT_FOUND"));
+
+        // Pagination by time: 7 rows across distinct instants, pages of 3 walking backwards.
+        kinbot::MessageStore &store = f.server.platform().messages();
+        QStringList ids;
+        for (int i = 0; i < 7; ++i) {
+            kinbot::MessageRecord m;
+            m.kinId = id;
+            m.role = QStringLiteral("user");
+            m.sourceType = QStringLiteral("user");
+            m.sourceId = f.admin.id;
+            m.content = QStringLiteral("m%1").arg(i);
+            m.createdAt = 1700000000000 + i * 1000;
+            ids << store.insert(m).value().id;
+        }
+        HttpResponse page = f.api->get(base + "?limit=3");
+        QJsonArray items = page.json().value("messages").toArray();
+        QCOMPARE(items.size(), 3);
+        QCOMPARE(items[0].toObject().value("content").toString(), QStringLiteral("m4"));
+        QCOMPARE(items[2].toObject().value("content").toString(), QStringLiteral("m6"));
+        QCOMPARE(page.json().value("hasMore").toBool(), true);
+        page = f.api->get(base + "?limit=3&before=" + items[0].toObject().value("id").toString().toUtf8());
+        items = page.json().value("messages").toArray();
+        QCOMPARE(items[0].toObject().value("content").toString(), QStringLiteral("m1"));
+        QCOMPARE(items[2].toObject().value("content").toString(), QStringLiteral("m3"));
+        page = f.api->get(base + "?limit=3&before=" + items[0].toObject().value("id").toString().toUtf8());
+        QCOMPARE(page.json().value("messages").toArray().size(), 1);
+        QCOMPARE(page.json().value("hasMore").toBool(), false);
+        QCOMPARE(f.api->get(base + "?before=00000000-0000-4000-8000-000000000000").errorCode(), QStringLiteral("INVALID_CURSOR"));
+        QCOMPARE(f.api->get(base + "?limit=500").json().value("messages").toArray().size(), 7);
+
+        // Reactions toggle.
+        auto sse = f.openSse();
+        const QByteArray reactions = base + "/" + ids[0].toUtf8() + "/reactions";
+        HttpResponse r = f.api->postJson(reactions, {{"emoji", "👍"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value("action").toString(), QStringLiteral("added"));
+        const QString reactionId = r.json().value("reactionId").toString();
+        QVERIFY(sse->waitFor([](const SseFrame &fr) { return isEvent(fr, QStringLiteral("reaction:added")); }));
+        QCOMPARE(f.api->get(reactions).json().value("reactions").toArray().size(), 1);
+        QCOMPARE(f.api->get(base).json().value("messages").toArray()[2].toObject().value("reactions").toArray().size(), 0);
+        r = f.api->postJson(reactions, {{"emoji", "👍"}});
+        QCOMPARE(r.json().value("action").toString(), QStringLiteral("removed"));
+        QCOMPARE(r.json().value("reactionId").toString(), reactionId);
+        QCOMPARE(f.api->postJson(reactions, {{"emoji", "🔥"}}).errorCode(), QStringLiteral("INVALID_EMOJI"));
+        QCOMPARE(f.api->postJson(base + "/nope/reactions", {{"emoji", "👍"}}).errorCode(), QStringLiteral("MESSAGE_NOT_FOUND"));
+
+        // Clear.
+        QCOMPARE(f.api->del(base).status, 200);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:cleared"), id); }));
+        QCOMPARE(f.api->get(base).json().value("messages").toArray().size(), 0);
+    }
+
+    void queueListingAndRemoval()
+    {
+        KinFixture f;
+        const QString id = f.addKin(QStringLiteral("Q"), f.addProvider()).value("id").toString();
+        f.fake.setDefaultReply(FakeReply::text({QStringLiteral("zzz")}).hangBeforeHeaders());
+        const QByteArray base = "/api/kins/" + id.toUtf8() + "/messages";
+        QCOMPARE(f.api->postJson(base, {{"content", "busy"}}).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        const HttpResponse queued = f.api->postJson(base, {{"content", "waiting"}});
+        QCOMPARE(queued.json().value("queuePosition").toInt(), 1);
+        const QJsonArray items = f.api->get(base + "/queue").json().value("items").toArray();
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items[0].toObject().value("content").toString(), QStringLiteral("waiting"));
+        QCOMPARE(items[0].toObject().value("priority").toInt(), 100);
+        const QByteArray itemId = items[0].toObject().value("id").toString().toUtf8();
+        QCOMPARE(f.api->del(base + "/queue/" + itemId).status, 200);
+        QCOMPARE(f.api->del(base + "/queue/" + itemId).errorCode(), QStringLiteral("QUEUE_ITEM_NOT_FOUND"));
+        QCOMPARE(f.api->get(base + "/queue").json().value("items").toArray().size(), 0);
+        const QJsonObject kin = f.api->get("/api/kins/" + id.toUtf8()).json();
+        QCOMPARE(kin.value("isProcessing").toBool(), true);
+        // Clearing while a reply runs is refused instead of racing with it.
+        QCOMPARE(f.api->del(base).errorCode(), QStringLiteral("KIN_BUSY"));
+        QCOMPARE(f.api->postJson(base + "/stop", {}).status, 200);
+    }
+
+    void quickSessionLifecycle()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Side"), f.addProvider()).value("id").toString();
+        auto sse = f.openSse();
+        const QByteArray create = "/api/kins/" + kinId.toUtf8() + "/quick-sessions";
+        QCOMPARE(f.api->postJson(create, {{"title", QString(201, QLatin1Char('t'))}}).errorCode(), QStringLiteral("TITLE_TOO_LONG"));
+        HttpResponse r = f.api->postJson(create, {});
+        QCOMPARE(r.status, 201);
+        const QJsonObject session = r.json();
+        const QByteArray sid = session.value("id").toString().toUtf8();
+        QCOMPARE(session.value("status").toString(), QStringLiteral("active"));
+        QVERIFY(session.value("title").isNull());
+        QCOMPARE(qint64(session.value("expiresAt").toDouble()) - qint64(session.value("createdAt").toDouble()), 24LL * 3600 * 1000);
+        QCOMPARE(f.api->postJson(create, {}).errorCode(), QStringLiteral("MAX_QUICK_SESSIONS"));
+
+        // A turn in the quick slot: events carry sessionId, no source fields, no queue:update start/end.
+        f.fake.enqueue(FakeReply::text({QStringLiteral("quick "), QStringLiteral("answer")}));
+        r = f.api->postJson("/api/quick-sessions/" + sid + "/messages", {{"content", "side question"}});
+        QCOMPARE(r.status, 202);
+        auto done = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:done"), kinId); });
+        QVERIFY(done);
+        QCOMPARE(done->data.value("sessionId").toString(), QString::fromUtf8(sid));
+        QCOMPARE(done->data.value("content").toString(), QStringLiteral("quick answer"));
+        for (const QJsonObject &e : kinEvents(*sse, kinId))
+            if (e.value("type") == QStringLiteral("chat:token")) {
+                QCOMPARE(e.value("sessionId").toString(), QString::fromUtf8(sid));
+                QVERIFY(!e.contains("sourceType"));
+            }
+        const QJsonObject got = f.api->get("/api/quick-sessions/" + sid).json();
+        QCOMPARE(got.value("session").toObject().value("id").toString(), QString::fromUtf8(sid));
+        QCOMPARE(got.value("messages").toArray().size(), 2);
+        // The main conversation did not see it, and the quick prompt is the reduced one.
+        QCOMPARE(f.api->get("/api/kins/" + kinId.toUtf8() + "/messages").json().value("messages").toArray().size(), 0);
+        const QString system = f.fake.chatRequests()[0].json.value("messages").toArray()[0].toObject().value("content").toString();
+        QVERIFY(system.contains(QStringLiteral("## Quick session")));
+
+        // Someone else's session.
+        TestUser bob = f.addMember(QStringLiteral("bob"));
+        QCOMPARE(f.server.clientFor(bob).get("/api/quick-sessions/" + sid).errorCode(), QStringLiteral("FORBIDDEN"));
+        QCOMPARE(f.api->get("/api/quick-sessions/nope").errorCode(), QStringLiteral("SESSION_NOT_FOUND"));
+
+        // Close: summary rules, idempotent, then sending is refused.
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/close", {{"saveMemory", true}}).errorCode(), QStringLiteral("SUMMARY_REQUIRED"));
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/close", {{"memorySummary", QString(5001, QLatin1Char('s'))}}).errorCode(),
+                 QStringLiteral("SUMMARY_TOO_LONG"));
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/close", {}).status, 200);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("quick-session:closed")); }));
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/close", {}).status, 200);
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/messages", {{"content", "x"}}).errorCode(), QStringLiteral("SESSION_CLOSED"));
+        const QJsonArray closed = f.api->get(create + "?status=closed").json().value("sessions").toArray();
+        QCOMPARE(closed.size(), 1);
+        QCOMPARE(closed[0].toObject().value("messageCount").toInt(), 2);
+
+        // Expiry follows the clock.
+        r = f.api->postJson(create, {{"title", "later"}});
+        QCOMPARE(r.status, 201);
+        const QByteArray sid2 = r.json().value("id").toString().toUtf8();
+        f.server.clock().advanceMs(25LL * 3600 * 1000);
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid2 + "/messages", {{"content", "x"}}).errorCode(), QStringLiteral("SESSION_EXPIRED"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstApiKins)
+#include "tst_api_kins.moc"

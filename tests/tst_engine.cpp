@@ -1,0 +1,427 @@
+// The conversation engine end to end: POST a message → queue → KinRunner → fake LLM → SSE + stored rows.
+#include "KinFixture.h"
+
+#include "engine/ConversationEngine.h"
+
+using namespace kinbot::test;
+
+static int countOf(const SseClient &sse, const QString &kinId, const QString &type)
+{
+    int n = 0;
+    for (const QJsonObject &e : kinEvents(sse, kinId))
+        n += e.value(QStringLiteral("type")).toString() == type;
+    return n;
+}
+
+static QStringList typesOf(const QList<QJsonObject> &events)
+{
+    QStringList out;
+    for (const QJsonObject &e : events)
+        out << e.value(QStringLiteral("type")).toString();
+    return out;
+}
+
+static QJsonArray messagesOf(HttpClient &api, const QString &kinId)
+{
+    return api.get("/api/kins/" + kinId.toUtf8() + "/messages").json().value(QStringLiteral("messages")).toArray();
+}
+
+class TstEngine final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void messageProducesTheExactSseSequence()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Echo"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Hel"), QStringLiteral("lo")}));
+
+        const HttpResponse r = f.send(kinId, QStringLiteral("hi there"));
+        QCOMPARE(r.status, 202);
+        const QString queueItemId = r.json().value(QStringLiteral("messageId")).toString();
+        QVERIFY(!queueItemId.isEmpty());
+        QCOMPARE(r.json().value(QStringLiteral("queuePosition")).toInt(), 1);
+
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("queue:update")), 4, 5000);
+        const QList<QJsonObject> events = kinEvents(*sse, kinId);
+        QCOMPARE(typesOf(events), QStringList({"queue:update", "queue:update", "queue:update", "chat:token", "chat:token", "chat:done",
+                                               "queue:update"}));
+        // enqueue: pending 1, idle
+        QCOMPARE(events[0].value("queueSize").toInt(), 1);
+        QCOMPARE(events[0].value("isProcessing").toBool(), false);
+        // start: processing with its start time
+        QCOMPARE(events[1].value("isProcessing").toBool(), true);
+        QVERIFY(events[1].value("processingStartedAt").isDouble());
+        // second start event: the context estimate
+        QCOMPARE(events[2].value("queueSize").toInt(), 0);
+        QVERIFY(events[2].value("contextTokens").toInt() > 0);
+        QCOMPARE(events[2].value("contextWindow").toInt(), 128000);
+        QVERIFY(events[2].value("contextBreakdown").toObject().contains("systemPrompt"));
+        QVERIFY(events[2].value("pipelineStatus").isObject());
+        // tokens: the first one carries the source fields, the next does not
+        const QString messageId = events[3].value("messageId").toString();
+        QVERIFY(!messageId.isEmpty());
+        QCOMPARE(events[3].value("token").toString(), QStringLiteral("Hel"));
+        QCOMPARE(events[3].value("sourceType").toString(), QStringLiteral("kin"));
+        QCOMPARE(events[3].value("sourceId").toString(), kinId);
+        QCOMPARE(events[3].value("sourceName").toString(), QStringLiteral("Echo"));
+        QVERIFY(events[3].value("sourceAvatarUrl").isNull());
+        QCOMPARE(events[4].value("token").toString(), QStringLiteral("lo"));
+        QVERIFY(!events[4].contains("sourceType"));
+        QCOMPARE(events[4].value("messageId").toString(), messageId);
+        QCOMPARE(events[5].value("messageId").toString(), messageId);
+        QCOMPARE(events[5].value("content").toString(), QStringLiteral("Hello"));
+        QCOMPARE(events[5].value("sourceName").toString(), QStringLiteral("Echo"));
+        QCOMPARE(events[6].value("isProcessing").toBool(), false);
+        QCOMPARE(events[6].value("queueSize").toInt(), 0);
+
+        // Stored: the user row then the reply, whose id is the streamed messageId.
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].toObject().value("role").toString(), QStringLiteral("user"));
+        QCOMPARE(rows[0].toObject().value("content").toString(), QStringLiteral("hi there"));
+        QCOMPARE(rows[0].toObject().value("sourceId").toString(), f.admin.id);
+        QCOMPARE(rows[1].toObject().value("id").toString(), messageId);
+        QCOMPARE(rows[1].toObject().value("content").toString(), QStringLiteral("Hello"));
+        QCOMPARE(rows[1].toObject().value("sourceName").toString(), QStringLiteral("Echo"));
+
+        // What the model got: the system prompt first, then the speaker-prefixed user message.
+        const QList<FakeRequest> chats = f.fake.chatRequests();
+        QCOMPARE(chats.size(), 1);
+        const QJsonObject body = chats[0].json;
+        QCOMPARE(body.value("model").toString(), QStringLiteral("gpt-4o"));
+        QVERIFY(body.value("stream").toBool());
+        const QJsonArray msgs = body.value("messages").toArray();
+        QCOMPARE(msgs.first().toObject().value("role").toString(), QStringLiteral("system"));
+        const QString system = msgs.first().toObject().value("content").toString();
+        QVERIFY(system.contains(QStringLiteral("You are Echo")));
+        QVERIFY(system.contains(QStringLiteral("## Personality\nCalm and precise.")));
+        QVERIFY(system.contains(QStringLiteral("## Context")));
+        QCOMPARE(msgs.last().toObject().value("content").toString(), QStringLiteral("[ada] hi there"));
+        QVERIFY(body.value("tools").toArray().size() >= 4); // the core tools are offered
+    }
+
+    void globalPromptReachesTheModel()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Echo"), f.addProvider()).value(QStringLiteral("id")).toString();
+        QCOMPARE(f.api->putJson("/api/settings/global-prompt", {{"globalPrompt", "Always answer in haiku."}}).status, 200);
+        QCOMPARE(f.send(kinId, QStringLiteral("hello")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        const QString system = f.fake.chatRequests()[0].json.value("messages").toArray()[0].toObject().value("content").toString();
+        QVERIFY(system.contains(QStringLiteral("## Platform directives\nAlways answer in haiku.")));
+    }
+
+    void toolCallTurnIsStoredAndReplayed()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Planner"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("call_1"), QStringLiteral("think"), R"({"thought":"plan the answer"})"}},
+                                            {QStringLiteral("Let me think. ")}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Done.")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("solve it")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+
+        const QStringList types = typesOf(kinEvents(*sse, kinId));
+        const QStringList chat = types.filter(QStringLiteral("chat:"));
+        QCOMPARE(chat, QStringList({"chat:token", "chat:tool-call-start", "chat:tool-call", "chat:tool-result", "chat:token", "chat:done"}));
+        QJsonObject call, result;
+        for (const QJsonObject &e : kinEvents(*sse, kinId)) {
+            if (e.value("type") == QStringLiteral("chat:tool-call"))
+                call = e;
+            if (e.value("type") == QStringLiteral("chat:tool-result"))
+                result = e;
+        }
+        QCOMPARE(call.value("toolCallId").toString(), QStringLiteral("call_1"));
+        QCOMPARE(call.value("toolName").toString(), QStringLiteral("think"));
+        QCOMPARE(call.value("args").toObject().value("thought").toString(), QStringLiteral("plan the answer"));
+        QCOMPARE(call.value("contentOffset").toInt(), QStringLiteral("Let me think. ").size());
+        QCOMPARE(result.value("toolCallId").toString(), QStringLiteral("call_1"));
+        QVERIFY(!result.value("result").isUndefined());
+
+        // The second model step got the assistant's tool call and its result.
+        QVERIFY(f.fake.waitForChatRequests(2));
+        const QJsonArray step2 = f.fake.chatRequests()[1].json.value("messages").toArray();
+        const QJsonObject asst = step2[step2.size() - 2].toObject();
+        const QJsonObject tool = step2.last().toObject();
+        QCOMPARE(asst.value("role").toString(), QStringLiteral("assistant"));
+        QCOMPARE(asst.value("tool_calls").toArray()[0].toObject().value("id").toString(), QStringLiteral("call_1"));
+        QCOMPARE(tool.value("role").toString(), QStringLiteral("tool"));
+        QCOMPARE(tool.value("tool_call_id").toString(), QStringLiteral("call_1"));
+
+        // Stored as the reference stores it: one assistant row, tool calls inline with result and offset.
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QCOMPARE(rows.size(), 2);
+        const QJsonObject reply = rows[1].toObject();
+        QCOMPARE(reply.value("content").toString(), QStringLiteral("Let me think. Done."));
+        const QJsonArray tcs = reply.value("toolCalls").toArray();
+        QCOMPARE(tcs.size(), 1);
+        QCOMPARE(tcs[0].toObject().value("id").toString(), QStringLiteral("call_1"));
+        QCOMPARE(tcs[0].toObject().value("name").toString(), QStringLiteral("think"));
+        QCOMPARE(tcs[0].toObject().value("offset").toInt(), QStringLiteral("Let me think. ").size());
+        QCOMPARE(tcs[0].toObject().value("result"), result.value("result"));
+
+        // Next turn: the history replays the call and its result before the new question.
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Sure.")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("again")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(3));
+        const QJsonArray replay = f.fake.chatRequests()[2].json.value("messages").toArray();
+        QStringList roles;
+        for (const QJsonValue &m : replay)
+            roles << m.toObject().value("role").toString();
+        QCOMPARE(roles, QStringList({"system", "user", "assistant", "tool", "user"}));
+        QCOMPARE(replay[2].toObject().value("tool_calls").toArray()[0].toObject().value("function").toObject().value("name").toString(),
+                 QStringLiteral("think"));
+        QCOMPARE(replay[3].toObject().value("tool_call_id").toString(), QStringLiteral("call_1"));
+    }
+
+    void unknownToolAndBadArgumentsBecomeErrorResults()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Tools"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("c1"), QStringLiteral("no_such_tool"), "{}"},
+                                             {QStringLiteral("c2"), QStringLiteral("think"), "{not json"}}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("ok")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("go")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        const QJsonArray tcs = messagesOf(*f.api, kinId)[1].toObject().value("toolCalls").toArray();
+        QCOMPARE(tcs.size(), 2);
+        QVERIFY(tcs[0].toObject().value("result").toObject().value("error").toString().contains("no_such_tool"));
+        QVERIFY(tcs[1].toObject().value("result").toObject().value("error").toString().contains("Invalid tool arguments"));
+    }
+
+    void stepLimitEndsTheTurnWithANotice()
+    {
+        KinFixture f([](kinbot::ServerConfig &c) { c.toolsMaxSteps = 2; });
+        const QString kinId = f.addKin(QStringLiteral("Loop"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.setDefaultReply(FakeReply::toolCalls({{QStringLiteral("t"), QStringLiteral("think"), R"({"thought":"again"})"}}));
+        QCOMPARE(f.send(kinId, QStringLiteral("loop forever")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        QCOMPARE(f.fake.chatRequests().size(), 2);
+        QJsonObject done;
+        for (const QJsonObject &e : kinEvents(*sse, kinId))
+            if (e.value("type") == QStringLiteral("chat:done"))
+                done = e;
+        QCOMPARE(done.value("stepLimitReached").toBool(), true);
+        const QJsonObject reply = messagesOf(*f.api, kinId)[1].toObject();
+        QCOMPARE(reply.value("stepLimitReached").toBool(), true);
+        QVERIFY(reply.value("content").toString().contains(QStringLiteral("step limit")));
+        QCOMPARE(reply.value("toolCalls").toArray().size(), 2);
+    }
+
+    void stopAbortsAndKeepsThePartialReply()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Slow"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        QStringList many;
+        for (int i = 0; i < 50; ++i)
+            many << QStringLiteral("w%1 ").arg(i);
+        f.fake.enqueue(FakeReply::text(many).chunkDelayMs(100));
+        const QByteArray path = "/api/kins/" + kinId.toUtf8() + "/messages/stop";
+        QCOMPARE(f.api->postJson(path, {}).errorCode(), QStringLiteral("NOT_STREAMING"));
+        QCOMPARE(f.send(kinId, QStringLiteral("talk")).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:token"), kinId); }));
+        const HttpResponse stop = f.api->postJson(path, {});
+        QCOMPARE(stop.status, 200);
+        QCOMPARE(stop.json().value("ok").toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.fake.openStreams(), 0, 5000); // the HTTP stream to the model was aborted
+        QString done;
+        for (const QJsonObject &e : kinEvents(*sse, kinId))
+            if (e.value("type") == QStringLiteral("chat:done"))
+                done = e.value("content").toString();
+        QVERIFY(done.startsWith(QStringLiteral("w0 ")));
+        QVERIFY(!done.contains(QStringLiteral("w49")));
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].toObject().value("content").toString(), done);
+        QTRY_COMPARE(f.api->postJson(path, {}).errorCode(), QStringLiteral("NOT_STREAMING"));
+    }
+
+    void providerFaultGivesKinErrorAndTheNextMessageRuns()
+    {
+        KinFixture f;
+        f.fastLimits(1);
+        const QString kinId = f.addKin(QStringLiteral("Faulty"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::httpError(500));
+        f.fake.enqueue(FakeReply::httpError(500)); // the one retry fails too
+        f.fake.enqueue(FakeReply::text({QStringLiteral("recovered")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("first")).status, 202);
+        QCOMPARE(f.send(kinId, QStringLiteral("second")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 2, 5000);
+        QCOMPARE(countOf(*sse, kinId, QStringLiteral("kin:error")), 1);
+        QJsonObject errorRow;
+        for (const QJsonObject &e : kinEvents(*sse, kinId))
+            if (e.value("type") == QStringLiteral("chat:message"))
+                errorRow = e;
+        QCOMPARE(errorRow.value("sourceType").toString(), QStringLiteral("system"));
+        QVERIFY(errorRow.value("content").toString().startsWith(QStringLiteral("⚠️ ")));
+        QCOMPARE(f.fake.chatRequests().size(), 3);
+
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QStringList contents;
+        for (const QJsonValue &v : rows)
+            contents << v.toObject().value("content").toString().left(8);
+        QCOMPARE(contents.size(), 4);
+        QCOMPARE(contents[0], QStringLiteral("first"));
+        QVERIFY(contents[1].startsWith(QStringLiteral("⚠️")));
+        QCOMPARE(contents[2], QStringLiteral("second"));
+        QCOMPARE(contents[3], QStringLiteral("recovere"));
+
+        // The failure was also a notification row for the admin.
+        auto n = f.server.platform().database().selectOne(QStringLiteral("SELECT count(*) FROM notifications WHERE type = 'kin:error'"));
+        QVERIFY(n && n.value());
+        QCOMPARE(n.value()->at(0).toInt(), 1);
+    }
+
+    void rateLimitIsRetriedThenSucceeds()
+    {
+        KinFixture f;
+        f.fastLimits(2);
+        const QString kinId = f.addKin(QStringLiteral("Busy"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::httpError(429, {}, 0));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("fine")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("q")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        QCOMPARE(countOf(*sse, kinId, QStringLiteral("kin:error")), 0);
+        QCOMPARE(f.fake.chatRequests().size(), 2);
+        QCOMPARE(messagesOf(*f.api, kinId)[1].toObject().value("content").toString(), QStringLiteral("fine"));
+    }
+
+    void streamCutKeepsWhatArrivedAndReportsTheError()
+    {
+        KinFixture f;
+        f.fastLimits(1);
+        const QString kinId = f.addKin(QStringLiteral("Cut"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::text({QStringLiteral("part "), QStringLiteral("two "), QStringLiteral("three")}).cutAfter(1));
+        QCOMPARE(f.send(kinId, QStringLiteral("q")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("kin:error")), 1, 5000);
+        QCOMPARE(f.fake.chatRequests().size(), 1); // not retried once text was delivered
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QCOMPARE(rows.size(), 3);
+        QCOMPARE(rows[1].toObject().value("content").toString(), QStringLiteral("part "));
+        QCOMPARE(rows[2].toObject().value("sourceType").toString(), QStringLiteral("system"));
+    }
+
+    void hangingProviderTimesOut()
+    {
+        KinFixture f;
+        f.fastLimits(0, 300);
+        const QString kinId = f.addKin(QStringLiteral("Hang"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::text({QStringLiteral("never")}).hang());
+        QCOMPARE(f.send(kinId, QStringLiteral("q")).status, 202);
+        auto err = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("kin:error"), kinId); }, 5000);
+        QVERIFY(err);
+        QVERIFY2(err->data.value("error").toString().contains(QStringLiteral("in time")), qPrintable(err->data.value("error").toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("queue:update")), 4, 5000);
+    }
+
+    void noProviderLeavesAVisibleError()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Orphan"), QString()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        QCOMPARE(f.send(kinId, QStringLiteral("anyone?")).status, 202);
+        auto err = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("kin:error"), kinId); });
+        QVERIFY(err);
+        QCOMPARE(err->data.value("error").toString(), QStringLiteral("No LLM provider available for this model"));
+        // Unlike the reference, the queue is announced idle again.
+        QTRY_VERIFY(!kinEvents(*sse, kinId).isEmpty() && kinEvents(*sse, kinId).last().value("type") == QStringLiteral("queue:update")
+                    && !kinEvents(*sse, kinId).last().value("isProcessing").toBool());
+    }
+
+    void twoKinsRunConcurrently()
+    {
+        KinFixture f;
+        const QString provider = f.addProvider();
+        const QString a = f.addKin(QStringLiteral("Alpha"), provider).value(QStringLiteral("id")).toString();
+        const QString b = f.addKin(QStringLiteral("Beta"), provider).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.setDefaultReply(FakeReply::text({QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("z")}).chunkDelayMs(300));
+        QCOMPARE(f.send(a, QStringLiteral("to alpha")).status, 202);
+        QCOMPARE(f.send(b, QStringLiteral("to beta")).status, 202);
+        // Both model calls are in flight before either turn is done.
+        QVERIFY(f.fake.waitForChatRequests(2, 3000));
+        QCOMPARE(countOf(*sse, a, QStringLiteral("chat:done")) + countOf(*sse, b, QStringLiteral("chat:done")), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, a, QStringLiteral("chat:done")), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, b, QStringLiteral("chat:done")), 1, 5000);
+        QCOMPARE(messagesOf(*f.api, a)[1].toObject().value("content").toString(), QStringLiteral("xyz"));
+        QCOMPARE(messagesOf(*f.api, b)[1].toObject().value("content").toString(), QStringLiteral("xyz"));
+    }
+
+    void oneKinProcessesItsQueueInOrder()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Fifo"), f.addProvider()).value(QStringLiteral("id")).toString();
+        auto sse = f.openSse();
+        f.fake.setDefaultReply(FakeReply::text({QStringLiteral("ack")}).chunkDelayMs(50));
+        for (int i = 1; i <= 3; ++i) {
+            const HttpResponse r = f.send(kinId, QStringLiteral("m%1").arg(i));
+            QCOMPARE(r.status, 202);
+        }
+        // While the first runs, the others wait in the queue.
+        const QJsonArray queued = f.api->get("/api/kins/" + kinId.toUtf8() + "/messages/queue").json().value("items").toArray();
+        QVERIFY(queued.size() >= 1);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 3, 5000);
+        const QJsonArray rows = messagesOf(*f.api, kinId);
+        QCOMPARE(rows.size(), 6);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(rows[i * 2].toObject().value("content").toString(), QStringLiteral("m%1").arg(i + 1));
+        // One model call at a time for one Kin: each request saw the previous answer.
+        QCOMPARE(f.fake.chatRequests()[2].json.value("messages").toArray().size(), 1 + 5);
+    }
+
+    void restartResumesPendingWork()
+    {
+        QTemporaryDir dir;
+        const auto sameDir = [&](kinbot::ServerConfig &c) { c.dataDir = dir.path(); };
+        QString kinId;
+        FakeLlmServer fake;
+        QVERIFY(fake.listen());
+        {
+            TestServer s(sameDir);
+            QVERIFY(s.ok());
+            TestUser admin = s.onboard(QStringLiteral("ada@example.test"), QStringLiteral("ada"));
+            HttpClient api = s.clientFor(admin);
+            const QString provider = api.postJson("/api/providers", {{"name", "p"}, {"type", "openai"},
+                                                                     {"config", QJsonObject{{"apiKey", "sk-x"}, {"baseUrl", fake.baseUrl()}}}})
+                                         .json().value("provider").toObject().value("id").toString();
+            kinId = api.postJson("/api/kins", {{"name", "Phoenix"}, {"role", "r"}, {"character", ""}, {"expertise", ""},
+                                                {"model", "gpt-4o"}, {"providerId", provider}})
+                        .json().value("kin").toObject().value("id").toString();
+            QVERIFY(!kinId.isEmpty());
+            fake.enqueue(FakeReply::text({QStringLiteral("lost")}).hangBeforeHeaders());
+            QCOMPARE(api.postJson("/api/kins/" + kinId.toUtf8() + "/messages", {{"content", "one"}}).status, 202);
+            QCOMPARE(api.postJson("/api/kins/" + kinId.toUtf8() + "/messages", {{"content", "two"}}).status, 202);
+            QVERIFY(fake.waitForChatRequests(1));
+            // The process "dies" here: one item processing, one pending.
+        }
+        fake.enqueue(FakeReply::text({QStringLiteral("answer one")}));
+        fake.enqueue(FakeReply::text({QStringLiteral("answer two")}));
+        TestServer s2(sameDir);
+        QVERIFY(s2.ok());
+        QVERIFY(fake.waitForChatRequests(3, 5000));
+        kinbot::MessageStore &messages = s2.platform().messages();
+        QTRY_COMPARE_WITH_TIMEOUT(messages.recentMain(kinId, 10).value().size(), 4, 5000);
+        const auto rows = messages.recentMain(kinId, 10).value();
+        QCOMPARE(rows[0].content, QStringLiteral("one")); // not inserted twice on replay
+        QCOMPARE(rows[1].content, QStringLiteral("answer one"));
+        QCOMPARE(rows[2].content, QStringLiteral("two"));
+        QCOMPARE(rows[3].content, QStringLiteral("answer two"));
+        // The replayed request still carries the user message exactly once.
+        const QJsonArray replay = fake.chatRequests()[1].json.value("messages").toArray();
+        QCOMPARE(replay.size(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TstEngine)
+#include "tst_engine.moc"
