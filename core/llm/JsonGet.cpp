@@ -27,8 +27,6 @@ void getJson(QNetworkAccessManager &network, const QNetworkRequest &request, int
     }
     QObject::connect(reply, &QNetworkReply::finished, context, [reply, timeoutMs, timedOut, done = std::move(done)] {
         reply->deleteLater();
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
         if (*timedOut) {
             LlmError e;
             e.kind = LlmError::Kind::Timeout;
@@ -36,6 +34,8 @@ void getJson(QNetworkAccessManager &network, const QNetworkRequest &request, int
             done(toApiError(e));
             return;
         }
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray(); // an aborted reply is closed
         if (status >= 300) {
             done(toApiError(errorFromHttp(status, body)));
             return;

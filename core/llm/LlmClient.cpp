@@ -1,6 +1,9 @@
 #include "llm/LlmClient.h"
 
+#include "llm/AnthropicClient.h"
 #include "llm/ClientSettings.h"
+#include "llm/GeminiClient.h"
+#include "llm/OllamaClient.h"
 #include "llm/OpenAiClient.h"
 
 namespace kinbot::llm {
@@ -111,6 +114,12 @@ std::unique_ptr<LlmClient> makeClient(QNetworkAccessManager &network, const Prov
     ClientSettings settings = resolveClientSettings(*type, config, limits);
     if (type->apiStyle == QLatin1String("openai"))
         return std::make_unique<OpenAiClient>(network, std::move(settings));
+    if (type->apiStyle == QLatin1String("anthropic"))
+        return std::make_unique<AnthropicClient>(network, std::move(settings));
+    if (type->apiStyle == QLatin1String("gemini"))
+        return std::make_unique<GeminiClient>(network, std::move(settings));
+    if (type->apiStyle == QLatin1String("ollama"))
+        return std::make_unique<OllamaClient>(network, std::move(settings));
     return nullptr;
 }
 
