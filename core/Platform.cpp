@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
@@ -158,7 +159,9 @@ Result<quint16> Platform::start()
         return SettingsController::KinRef{k->id, k->name, k->slug};
     });
     m_providersController = std::make_unique<ProvidersController>(*m_providers);
-    m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine);
+    m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
+                                                        [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
+    m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus);
     m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
 
@@ -167,7 +170,7 @@ Result<quint16> Platform::start()
     m_http = std::make_unique<HttpServer>(opts, *m_logger);
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
-                                      *m_kinsController, *m_messagesController, *m_quickSessionsController}));
+                                      *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

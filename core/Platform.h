@@ -20,6 +20,7 @@ class AuthController;
 class AuthGuard;
 class ConversationEngine;
 class KinService;
+class KinWizardController;
 class KinsController;
 class MessageStore;
 class MessagesController;
@@ -109,6 +110,7 @@ private:
     std::unique_ptr<SystemController> m_systemController;
     std::unique_ptr<ProvidersController> m_providersController;
     std::unique_ptr<KinsController> m_kinsController;
+    std::unique_ptr<KinWizardController> m_kinWizardController;
     std::unique_ptr<MessagesController> m_messagesController;
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<HttpServer> m_http;

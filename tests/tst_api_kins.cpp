@@ -2,8 +2,10 @@
 #include "KinFixture.h"
 
 #include "engine/MessageStore.h"
+#include "util/ZipArchive.h"
 
 #include <QFile>
+#include <QTcpServer>
 
 using namespace kinbot::test;
 
@@ -104,6 +106,66 @@ private Q_SLOTS:
         Q_UNUSED(second);
     }
 
+    void localModelServersAreDetected()
+    {
+        KinFixture f;
+        QTcpServer closed; // a port nobody answers on
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        const quint16 deadPort = closed.serverPort();
+        closed.close();
+        f.server.platform().providers().setLocalProbeTargets(
+            {{QStringLiteral("ollama"), f.fake.baseUrl(QStringLiteral("ollama"))},
+             {QStringLiteral("lmstudio"), QStringLiteral("http://127.0.0.1:%1/v1").arg(deadPort)}});
+        const HttpResponse r = f.api->get("/api/providers/detect");
+        QCOMPARE(r.status, 200);
+        const QJsonArray found = r.json().value("detected").toArray();
+        QCOMPARE(found.size(), 2);
+        QCOMPARE(found[0].toObject().value("type").toString(), QStringLiteral("ollama"));
+        QCOMPARE(found[0].toObject().value("reachable").toBool(), true);
+        QVERIFY(found[0].toObject().value("models").toArray().contains(QStringLiteral("llama3.2")));
+        QCOMPARE(found[0].toObject().value("configured").toBool(), false);
+        QCOMPARE(found[1].toObject().value("type").toString(), QStringLiteral("lmstudio"));
+        QCOMPARE(found[1].toObject().value("reachable").toBool(), false);
+        // Offered → added as a keyless provider → reported as configured.
+        const HttpResponse added = f.api->postJson("/api/providers", {{"name", "Local Ollama"}, {"type", "ollama"},
+                                                                     {"config", QJsonObject{{"baseUrl", found[0].toObject().value("baseUrl")}}}});
+        QCOMPARE(added.status, 201);
+        QCOMPARE(added.json().value("provider").toObject().value("isValid").toBool(), true);
+        QCOMPARE(f.api->get("/api/providers/detect").json().value("detected").toArray()[0].toObject().value("configured").toBool(), true);
+    }
+
+    void generateConfigDraftsAKinWithTheLlm()
+    {
+        KinFixture f;
+        const QByteArray path = "/api/kins/generate-config";
+        QCOMPARE(f.api->postJson(path, {{"description", "a gardener"}}).errorCode(), QStringLiteral("NO_LLM_PROVIDER"));
+        f.addProvider();
+        QCOMPARE(f.api->postJson(path, {}).errorCode(), QStringLiteral("INVALID_REQUEST"));
+        QCOMPARE(f.api->postJson(path, {{"description", "x"}, {"currentConfig", "nope"}}).errorCode(), QStringLiteral("INVALID_REQUEST"));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Here you go:\n```json\n{\"name\": \"Flora\", \"role\": \"Garden helper\", "),
+                                        QStringLiteral("\"character\": \"Patient.\", \"expertise\": \"Plants {and} soil.\", \"suggestedModel\": null, "
+                                                       "\"disableToolDomains\": [\"inter-kin\", \"made-up\"], \"enableOptInToolDomains\": []}\n```")}));
+        HttpResponse r = f.api->postJson(path, {{"description", "a gardener who knows soil"}, {"language", "en"}});
+        QCOMPARE(r.status, 200);
+        const QJsonObject config = r.json().value("config").toObject();
+        QCOMPARE(config.value("name").toString(), QStringLiteral("Flora"));
+        QCOMPARE(config.value("role").toString(), QStringLiteral("Garden helper"));
+        QCOMPARE(config.value("expertise").toString(), QStringLiteral("Plants {and} soil."));
+        QVERIFY(config.value("suggestedModel").isNull());
+        QCOMPARE(config.value("disableToolDomains").toArray(), QJsonArray{"inter-kin"}); // unknown domains dropped
+        const FakeRequest asked = f.fake.chatRequests().last();
+        QCOMPARE(asked.json.value("model").toString(), QStringLiteral("gpt-4o-mini"));
+        QVERIFY(asked.body.contains("a gardener who knows soil"));
+        // A model that answers prose, or fails, is a 502.
+        f.fake.enqueue(FakeReply::text({QStringLiteral("I would rather not.")}));
+        QCOMPARE(f.api->postJson(path, {{"description", "x"}}).errorCode(), QStringLiteral("GENERATION_FAILED"));
+        f.server.platform().providers().setClientLimits({0, 10, 10, 2000, 2000});
+        f.fake.enqueue(FakeReply::httpError(500));
+        r = f.api->postJson(path, {{"description", "x"}});
+        QCOMPARE(r.status, 502);
+        QCOMPARE(r.errorCode(), QStringLiteral("GENERATION_FAILED"));
+    }
+
     void kinCrudWithSlugs()
     {
         KinFixture f;
@@ -175,6 +237,62 @@ private Q_SLOTS:
                            "multipart/form-data; boundary=" + boundary);
         QCOMPARE(r.status, 400);
         QCOMPARE(f.api->get(url.toUtf8()).body, kPng);
+    }
+
+    void exportImportRoundTrip()
+    {
+        KinFixture f;
+        const QString provider = f.addProvider();
+        const QJsonObject original = f.addKin(QStringLiteral("Porter"), provider, {{"character", "Exports well."}, {"expertise", "Zip files."}});
+        const QByteArray id = original.value("id").toString().toUtf8();
+        QCOMPARE(f.api->patchJson("/api/kins/" + id, {{"toolConfig", QJsonObject{{"disabledNativeTools", QJsonArray{"http_request"}}}}}).status, 200);
+        const QByteArray boundary = "B0und";
+        QCOMPARE(f.api->postRaw("/api/kins/" + id + "/avatar", multipartImage(boundary, kPng, "a.png"),
+                                "multipart/form-data; boundary=" + boundary).status, 200);
+
+        const HttpResponse exported = f.api->get("/api/kins/" + id + "/export");
+        QCOMPARE(exported.status, 200);
+        QCOMPARE(exported.header("content-type"), QByteArray("application/zip"));
+        QVERIFY(exported.header("content-disposition").contains("porter.kinbot.zip"));
+        auto entries = kinbot::ziparchive::read(exported.body);
+        QVERIFY(entries);
+        QStringList names;
+        for (const auto &e : entries.value())
+            names << e.name;
+        QCOMPARE(names, QStringList({"kin.json", "avatar.png"}));
+        QVERIFY(!exported.body.contains("sk-test")); // no provider secrets travel with a Kin
+
+        const HttpResponse imported = f.api->postRaw("/api/kins/import", exported.body, "application/zip");
+        QCOMPARE(imported.status, 201);
+        const QJsonObject copy = imported.json().value("kin").toObject();
+        QVERIFY(copy.value("id").toString() != original.value("id").toString());
+        QCOMPARE(copy.value("slug").toString(), QStringLiteral("porter-2"));
+        for (const char *field : {"name", "role", "character", "expertise", "model"})
+            QCOMPARE(copy.value(field), original.value(field));
+        QVERIFY(copy.value("providerId").isNull());
+        QCOMPARE(copy.value("toolConfig").toObject().value("disabledNativeTools").toArray(), QJsonArray{"http_request"});
+        QCOMPARE(f.api->get(copy.value("avatarUrl").toString().toUtf8()).body, kPng);
+        QVERIFY(!imported.json().contains("warnings")); // gpt-4o is served by the fake provider
+
+        // The reference's bare JSON export is accepted too; an unknown model is a warning, not an error.
+        const HttpResponse bare = f.api->postJson("/api/kins/import", {{"_kinbot", QJsonObject{{"version", 1}}}, {"name", "Bare"}, {"role", "r"},
+                                                                      {"character", ""}, {"expertise", ""}, {"model", "claude-unknown"}});
+        QCOMPARE(bare.status, 201);
+        QCOMPARE(bare.json().value("warnings").toArray().size(), 1);
+
+        // Bad input never creates a Kin.
+        const int before = f.api->get("/api/kins").json().value("kins").toArray().size();
+        QCOMPARE(f.api->postJson("/api/kins/import", {{"name", "x"}}).errorCode(), QStringLiteral("INVALID_IMPORT"));
+        QCOMPARE(f.api->postRaw("/api/kins/import", "garbage", "application/octet-stream").errorCode(), QStringLiteral("INVALID_IMPORT"));
+        QCOMPARE(f.api->postRaw("/api/kins/import", QByteArray("PK\x03\x04" "broken"), "application/zip").errorCode(), QStringLiteral("INVALID_ARCHIVE"));
+        auto evil = kinbot::ziparchive::write({{"kin.json", R"({"name":"E","role":"r","character":"","expertise":"","model":"m"})"},
+                                               {"../escape.txt", "x"}});
+        QVERIFY(evil);
+        QCOMPARE(f.api->postRaw("/api/kins/import", evil.value(), "application/zip").errorCode(), QStringLiteral("INVALID_ARCHIVE"));
+        auto fakeAvatar = kinbot::ziparchive::write({{"kin.json", R"({"name":"E","role":"r","character":"","expertise":"","model":"m"})"},
+                                                     {"avatar.png", "#!/bin/sh"}});
+        QCOMPARE(f.api->postRaw("/api/kins/import", fakeAvatar.value(), "application/zip").errorCode(), QStringLiteral("INVALID_IMPORT"));
+        QCOMPARE(f.api->get("/api/kins").json().value("kins").toArray().size(), before);
     }
 
     void messageValidationPaginationAndReactions()

@@ -2,6 +2,8 @@
 #include "KinFixture.h"
 
 #include "engine/ConversationEngine.h"
+#include "engine/ToolRegistry.h"
+#include "llm/LlmClient.h"
 
 using namespace kinbot::test;
 
@@ -378,6 +380,120 @@ private Q_SLOTS:
             QCOMPARE(rows[i * 2].toObject().value("content").toString(), QStringLiteral("m%1").arg(i + 1));
         // One model call at a time for one Kin: each request saw the previous answer.
         QCOMPARE(f.fake.chatRequests()[2].json.value("messages").toArray().size(), 1 + 5);
+    }
+
+    void everyProviderStyleRunsAToolTurn_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("model");
+        QTest::newRow("anthropic") << "anthropic" << "claude-sonnet-4";
+        QTest::newRow("gemini") << "gemini" << "gemini-2.0-flash";
+        QTest::newRow("ollama") << "ollama" << "llama3.2";
+        QTest::newRow("groq (openai-compatible)") << "groq" << "llama-3.3-70b";
+    }
+    void everyProviderStyleRunsAToolTurn()
+    {
+        QFETCH(QString, type);
+        QFETCH(QString, model);
+        KinFixture f;
+        const kinbot::llm::ProviderType *t = kinbot::llm::findProviderType(type);
+        QVERIFY(t);
+        const HttpResponse p = f.api->postJson("/api/providers", {{"name", type}, {"type", type},
+                                                                  {"config", QJsonObject{{"apiKey", "key-123456789012"},
+                                                                                         {"baseUrl", f.fake.baseUrl(t->apiStyle)}}}});
+        QCOMPARE(p.status, 201);
+        QCOMPARE(p.json().value("provider").toObject().value("isValid").toBool(), true);
+        const QString kinId = f.addKin(QStringLiteral("Multi"), p.json().value("provider").toObject().value("id").toString(),
+                                       {{"model", model}}).value("id").toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("call_9"), QStringLiteral("think"), R"({"thought":"ok"})"}}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("All "), QStringLiteral("good")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("go")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        QCOMPARE(countOf(*sse, kinId, QStringLiteral("kin:error")), 0);
+        const QList<FakeRequest> chats = f.fake.chatRequests();
+        QCOMPARE(chats.size(), 2);
+        QCOMPARE(chats[0].style, t->apiStyle);
+        QCOMPARE(chats[0].model, model);
+        const QJsonObject reply = messagesOf(*f.api, kinId)[1].toObject();
+        QCOMPARE(reply.value("content").toString(), QStringLiteral("All good"));
+        QCOMPARE(reply.value("toolCalls").toArray().size(), 1);
+        QCOMPARE(reply.value("toolCalls").toArray()[0].toObject().value("name").toString(), QStringLiteral("think"));
+        // The tool result went back to the model in the second step.
+        QVERIFY(chats[1].body.contains("call_9") || type == QLatin1String("gemini") || type == QLatin1String("ollama"));
+        QVERIFY(chats[1].body.contains("think"));
+    }
+
+    void kinsTalkToEachOther()
+    {
+        KinFixture f;
+        const QString provider = f.addProvider();
+        const QJsonObject a = f.addKin(QStringLiteral("Asker"), provider);
+        const QJsonObject b = f.addKin(QStringLiteral("Expert"), provider);
+        const QString aId = a.value("id").toString(), bId = b.value("id").toString();
+        auto sse = f.openSse();
+        // A asks B; everything else the model says is "ok".
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("s1"), QStringLiteral("send_message"),
+                                              R"({"slug":"expert","message":"What is 6x7?","type":"request"})"}}));
+        QCOMPARE(f.send(aId, QStringLiteral("ask the expert")).status, 202);
+        auto result = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:tool-result"), aId); });
+        QVERIFY(result);
+        const QString requestId = result->data.value("result").toObject().value("requestId").toString();
+        QVERIFY(!requestId.isEmpty());
+        // B runs a turn on the request, prefixed so it knows whom and how to answer.
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, bId, QStringLiteral("chat:done")), 1, 5000);
+        const QJsonArray bRows = messagesOf(*f.api, bId);
+        QCOMPARE(bRows[0].toObject().value("sourceType").toString(), QStringLiteral("kin"));
+        QCOMPARE(bRows[0].toObject().value("sourceName").toString(), QStringLiteral("Asker"));
+        QString bPrompt;
+        for (const FakeRequest &r : f.fake.chatRequests()) {
+            const QJsonObject lastMessage = r.json.value("messages").toArray().last().toObject();
+            if (lastMessage.value("role") == QStringLiteral("user") && lastMessage.value("content").toString().contains("What is 6x7?"))
+                bPrompt = lastMessage.value("content").toString();
+        }
+        QVERIFY2(bPrompt.startsWith(QStringLiteral("[Message from Kin \"Asker\"] (Inter-kin request — reply with request_id=\"%1\")").arg(requestId)),
+                 qPrintable(bPrompt));
+
+        // B replies (the tool, as B's model would call it) → A runs a kin_reply turn without inter-Kin tools.
+        const kinbot::ToolDefinition *reply = f.server.platform().tools().find(QStringLiteral("reply"));
+        QVERIFY(reply);
+        QJsonValue replyResult;
+        kinbot::ToolContext ctx;
+        ctx.kinId = bId;
+        reply->execute(ctx, {{"request_id", requestId}, {"message", "42"}}, [&](const QJsonValue &v) { replyResult = v; });
+        QCOMPARE(replyResult.toObject().value("success").toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, aId, QStringLiteral("chat:done")), 2, 5000);
+        const FakeRequest last = f.fake.chatRequests().last();
+        QStringList offered;
+        for (const QJsonValue &tool : last.json.value("tools").toArray())
+            offered << tool.toObject().value("function").toObject().value("name").toString();
+        QVERIFY(!offered.isEmpty());
+        QVERIFY(!offered.contains(QStringLiteral("send_message")));
+        QVERIFY(!offered.contains(QStringLiteral("reply")));
+        QVERIFY(!offered.contains(QStringLiteral("list_kins")));
+        QVERIFY(last.json.value("messages").toArray().last().toObject().value("content").toString()
+                    .startsWith(QStringLiteral("[Reply from Kin \"Expert\"]\n42")));
+        // Only the addressee may answer a request; unknown ids are errors.
+        ctx.kinId = aId;
+        reply->execute(ctx, {{"request_id", requestId}, {"message", "spoof"}}, [&](const QJsonValue &v) { replyResult = v; });
+        QVERIFY(replyResult.toObject().contains("error"));
+
+        // inform: no turn, a row in B's conversation; the 21st message within a minute is refused.
+        const kinbot::ToolDefinition *send = f.server.platform().tools().find(QStringLiteral("send_message"));
+        const int bTurns = countOf(*sse, bId, QStringLiteral("chat:done"));
+        QJsonValue last20, last21;
+        for (int i = 0; i < 20; ++i) // one request already counted above
+            send->execute(ctx, {{"slug", "expert"}, {"message", QStringLiteral("fyi %1").arg(i)}, {"type", "inform"}},
+                          [&](const QJsonValue &v) { i == 18 ? last20 = v : last21 = v; });
+        QCOMPARE(last20.toObject().value("success").toBool(), true);
+        QVERIFY(last21.toObject().value("error").toString().contains(QStringLiteral("Rate limit")));
+        QTest::qWait(100);
+        QCOMPARE(countOf(*sse, bId, QStringLiteral("chat:done")), bTurns);
+        QTRY_VERIFY(countOf(*sse, bId, QStringLiteral("chat:message")) >= 19);
+        // The minute passes (the limiter follows the injected clock).
+        f.server.clock().advanceMs(61 * 1000);
+        send->execute(ctx, {{"slug", "expert"}, {"message", "later"}, {"type", "inform"}}, [&](const QJsonValue &v) { last21 = v; });
+        QCOMPARE(last21.toObject().value("success").toBool(), true);
     }
 
     void restartResumesPendingWork()

@@ -5,6 +5,7 @@
 #include "llm/ClientSettings.h"
 #include "llm/LlmClient.h"
 #include "llm/LlmErrors.h"
+#include "llm/LocalProviderProbe.h"
 #include "llm/OpenAiClient.h"
 
 #include <QNetworkAccessManager>
@@ -98,6 +99,34 @@ class TstLlmClients final : public QObject
         cfg.apiKey = apiKey;
         cfg.baseUrl = m_fake->baseUrl(t->apiStyle);
         return makeClient(*m_nam, cfg, limits);
+    }
+
+    static QString modelFor(const QString &type)
+    {
+        if (type == QLatin1String("anthropic"))
+            return QStringLiteral("claude-sonnet-4");
+        if (type == QLatin1String("gemini"))
+            return QStringLiteral("gemini-2.0-flash");
+        if (type == QLatin1String("ollama"))
+            return QStringLiteral("llama3.2");
+        return QStringLiteral("gpt-4o");
+    }
+
+    // listModels, waited for; fails the test (empty list) on error.
+    QList<ModelInfo> listOk(LlmClient &c)
+    {
+        QObject context;
+        std::optional<Result<QList<ModelInfo>>> got;
+        c.listModels(&context, [&](Result<QList<ModelInfo>> r) { got = std::move(r); });
+        if (!QTest::qWaitFor([&] { return got.has_value(); }, 5000)) {
+            qWarning("listModels did not answer");
+            return {};
+        }
+        if (!got->ok()) {
+            qWarning("listModels failed: %s", qPrintable(got->error().message));
+            return {};
+        }
+        return got->value();
     }
 
 private Q_SLOTS:
@@ -498,6 +527,529 @@ private Q_SLOTS:
         ChatStreamRecorder rec(c->streamChat(simpleRequest(), &owner));
         QVERIFY(rec.wait());
         QCOMPARE(rec.error->kind, LlmError::Kind::Protocol);
+    }
+
+    // ---- every wire: the shared ChatStream contract --------------------------------------------------------------
+
+    void allStyles_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::newRow("openai") << QStringLiteral("openai");
+        QTest::newRow("anthropic") << QStringLiteral("anthropic");
+        QTest::newRow("gemini") << QStringLiteral("gemini");
+        QTest::newRow("ollama") << QStringLiteral("ollama");
+    }
+
+    void streamsText_data() { allStyles_data(); }
+    void streamsText()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::text({QStringLiteral("Bon"), QStringLiteral("jour"), QStringLiteral(" à tous")}).usage(42, 7));
+        auto c = client(type);
+        QVERIFY(c);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QVERIFY2(rec.failedCount == 0, rec.error ? qPrintable(rec.error->message) : "");
+        QCOMPARE(rec.texts, (QStringList{"Bon", "jour", QStringLiteral(" à tous")}));
+        QCOMPARE(rec.result->text, QStringLiteral("Bonjour à tous"));
+        QCOMPARE(rec.result->finishReason, QStringLiteral("stop"));
+        QCOMPARE(rec.result->usage.inputTokens, 42);
+        QCOMPARE(rec.result->usage.outputTokens, 7);
+        const FakeRequest sent = m_fake->chatRequests().first();
+        QCOMPARE(sent.style, findProviderType(type)->apiStyle);
+        QCOMPARE(sent.model, modelFor(type));
+        QTest::qWait(30);
+        QCOMPARE(rec.finishedCount, 1);
+    }
+
+    void finishReasonLength_data() { allStyles_data(); }
+    void finishReasonLength()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::text({QStringLiteral("trunc")}).finishReason(QStringLiteral("length")));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.failedCount, 0);
+        QCOMPARE(rec.result->finishReason, QStringLiteral("length"));
+    }
+
+    void cutMidStream_data() { allStyles_data(); }
+    void cutMidStream()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::text({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}).cutAfter(1));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.finishedCount, 0);
+        QCOMPARE(rec.error->kind, LlmError::Kind::Protocol);
+        QCOMPARE(rec.texts, (QStringList{"a"}));
+        QTest::qWait(150);
+        QCOMPARE(m_fake->chatRequests().size(), 1); // not retried after a delta
+    }
+
+    void rateLimitRetried_data() { allStyles_data(); }
+    void rateLimitRetried()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::httpError(429, {}, 0));
+        m_fake->enqueue(FakeReply::text({QStringLiteral("fine")}));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.failedCount, 0);
+        QCOMPARE(rec.result->text, QStringLiteral("fine"));
+        QCOMPARE(m_fake->chatRequests().size(), 2);
+    }
+
+    void idleTimeout_data() { allStyles_data(); }
+    void idleTimeout()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::text({QStringLiteral("x")}).hang());
+        ClientLimits limits = fastLimits();
+        limits.firstByteTimeoutMs = 300;
+        limits.idleTimeoutMs = 300;
+        auto c = client(type, limits);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.error->kind, LlmError::Kind::Timeout);
+        QCOMPARE(m_fake->chatRequests().size(), 1);
+    }
+
+    void cancelQueued_data() { allStyles_data(); }
+    void cancelQueued()
+    {
+        QFETCH(QString, type);
+        m_fake->enqueue(FakeReply::text({QStringLiteral("1"), QStringLiteral("2")}).chunkDelayMs(400));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QTRY_COMPARE(rec.texts.size(), 1);
+        rec.stream->cancel();
+        QCOMPARE(rec.failedCount, 0);
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.error->kind, LlmError::Kind::Cancelled);
+        QTest::qWait(500);
+        QCOMPARE(rec.texts.size(), 1);
+        QCOMPARE(rec.finishedCount + rec.failedCount, 1);
+    }
+
+    // A full tool round: the model calls two tools in parallel, the results go back, the model answers.
+    void toolRoundTrip_data() { allStyles_data(); }
+    void toolRoundTrip()
+    {
+        QFETCH(QString, type);
+        const QString style = findProviderType(type)->apiStyle;
+        m_fake->enqueue(FakeReply::toolCalls({{QString(), QStringLiteral("get_weather"), R"({"city":"Paris","unit":"C"})"},
+                                              {QString(), QStringLiteral("get_time"), R"({})"}},
+                                             {QStringLiteral("Checking.")}));
+        m_fake->enqueue(FakeReply::text({QStringLiteral("21 degrees, noon.")}));
+        auto c = client(type);
+        QObject owner;
+
+        ChatRequest req = simpleRequest(modelFor(type));
+        req.messages.first().content = QStringLiteral("Weather and time in Paris?");
+        ToolSpec weather;
+        weather.name = QStringLiteral("get_weather");
+        weather.description = QStringLiteral("Weather for a city");
+        weather.parameters = QJsonDocument::fromJson(
+            R"({"type":"object","properties":{"city":{"type":"string"},"unit":{"type":["string","null"]}},"required":["city"],"additionalProperties":false})").object();
+        ToolSpec time;
+        time.name = QStringLiteral("get_time");
+        time.description = QStringLiteral("Current time");
+        req.tools = {weather, time};
+
+        ChatStreamRecorder step1(c->streamChat(req, &owner));
+        QVERIFY(step1.wait());
+        QVERIFY2(step1.failedCount == 0, step1.error ? qPrintable(step1.error->message) : "");
+        QCOMPARE(step1.result->finishReason, QStringLiteral("tool_calls"));
+        QCOMPARE(step1.result->text, QStringLiteral("Checking."));
+        QCOMPARE(step1.ready.size(), 2);
+        QCOMPARE(step1.started.size(), 2);
+        const ToolCall w = step1.ready.at(0);
+        const ToolCall t = step1.ready.at(1);
+        QCOMPARE(w.name, QStringLiteral("get_weather"));
+        QCOMPARE(w.args.value("city").toString(), QStringLiteral("Paris"));
+        QCOMPARE(w.args.value("unit").toString(), QStringLiteral("C"));
+        QVERIFY(w.argsError.isEmpty());
+        QCOMPARE(t.name, QStringLiteral("get_time"));
+        QVERIFY(t.args.isEmpty());
+        QVERIFY(!w.id.isEmpty());
+        QVERIFY(w.id != t.id);
+        QCOMPARE(step1.started.at(0).first, w.id);
+        QCOMPARE(step1.result->toolCalls.size(), 2);
+        QVERIFY(step1.events.indexOf(QStringLiteral("started")) < step1.events.indexOf(QStringLiteral("ready")));
+        if (style == QLatin1String("gemini") || style == QLatin1String("ollama"))
+            QVERIFY2(w.id.startsWith(QLatin1String("call_")), qPrintable(w.id)); // generated
+
+        // Step 2: the assistant turn and both results go back.
+        ChatMessage assistant;
+        assistant.role = ChatMessage::Role::Assistant;
+        assistant.content = step1.result->text;
+        assistant.toolCalls = step1.result->toolCalls;
+        req.messages.append(assistant);
+        for (const ToolCall &call : step1.result->toolCalls) {
+            ChatMessage result;
+            result.role = ChatMessage::Role::Tool;
+            result.toolCallId = call.id;
+            result.toolName = call.name;
+            result.content = call.name == QLatin1String("get_weather") ? QStringLiteral("{\"temp\":21}") : QStringLiteral("12:00");
+            req.messages.append(result);
+        }
+        ChatStreamRecorder step2(c->streamChat(req, &owner));
+        QVERIFY(step2.wait());
+        QCOMPARE(step2.failedCount, 0);
+        QCOMPARE(step2.result->text, QStringLiteral("21 degrees, noon."));
+        QCOMPARE(step2.result->finishReason, QStringLiteral("stop"));
+
+        const QJsonObject j = m_fake->chatRequests().at(1).json;
+        if (style == QLatin1String("openai")) {
+            const QJsonArray m = j["messages"].toArray();
+            QCOMPARE(m.size(), 5);
+            QCOMPARE(m[2]["tool_calls"].toArray().size(), 2);
+            QCOMPARE(m[2]["tool_calls"][0]["id"].toString(), w.id);
+            QCOMPARE(m[3]["role"].toString(), QStringLiteral("tool"));
+            QCOMPARE(m[3]["tool_call_id"].toString(), w.id);
+            QCOMPARE(m[4]["tool_call_id"].toString(), t.id);
+            QCOMPARE(m[4]["content"].toString(), QStringLiteral("12:00"));
+        } else if (style == QLatin1String("anthropic")) {
+            const QJsonArray m = j["messages"].toArray();
+            QCOMPARE(m.size(), 3); // user, assistant, user(both tool_results)
+            QCOMPARE(m[1]["role"].toString(), QStringLiteral("assistant"));
+            const QJsonArray blocks = m[1]["content"].toArray();
+            QCOMPARE(blocks.size(), 3);
+            QCOMPARE(blocks[0]["type"].toString(), QStringLiteral("text"));
+            QCOMPARE(blocks[1]["type"].toString(), QStringLiteral("tool_use"));
+            QCOMPARE(blocks[1]["id"].toString(), w.id);
+            QCOMPARE(blocks[1]["input"]["city"].toString(), QStringLiteral("Paris"));
+            QCOMPARE(m[2]["role"].toString(), QStringLiteral("user"));
+            const QJsonArray results = m[2]["content"].toArray();
+            QCOMPARE(results.size(), 2);
+            QCOMPARE(results[0]["type"].toString(), QStringLiteral("tool_result"));
+            QCOMPARE(results[0]["tool_use_id"].toString(), w.id);
+            QCOMPARE(results[0]["content"].toString(), QStringLiteral("{\"temp\":21}"));
+            QCOMPARE(results[1]["tool_use_id"].toString(), t.id);
+            QCOMPARE(j["tools"][0]["input_schema"]["required"][0].toString(), QStringLiteral("city"));
+        } else if (style == QLatin1String("gemini")) {
+            const QJsonArray contents = j["contents"].toArray();
+            QCOMPARE(contents.size(), 3);
+            QCOMPARE(contents[1]["role"].toString(), QStringLiteral("model"));
+            const QJsonArray parts = contents[1]["parts"].toArray();
+            QCOMPARE(parts.size(), 3);
+            QCOMPARE(parts[0]["text"].toString(), QStringLiteral("Checking."));
+            QCOMPARE(parts[1]["functionCall"]["name"].toString(), QStringLiteral("get_weather"));
+            QCOMPARE(parts[1]["functionCall"]["args"]["city"].toString(), QStringLiteral("Paris"));
+            QCOMPARE(contents[2]["role"].toString(), QStringLiteral("user"));
+            const QJsonArray responses = contents[2]["parts"].toArray();
+            QCOMPARE(responses.size(), 2);
+            QCOMPARE(responses[0]["functionResponse"]["name"].toString(), QStringLiteral("get_weather"));
+            QCOMPARE(responses[0]["functionResponse"]["response"]["temp"].toInt(), 21);
+            QCOMPARE(responses[1]["functionResponse"]["name"].toString(), QStringLiteral("get_time"));
+            QCOMPARE(responses[1]["functionResponse"]["response"]["result"].toString(), QStringLiteral("12:00"));
+            const QJsonArray decls = j["tools"][0]["functionDeclarations"].toArray();
+            QCOMPARE(decls.size(), 2);
+            const QJsonObject params = decls[0]["parameters"].toObject();
+            QVERIFY(!params.contains("additionalProperties")); // Gemini rejects it
+            QCOMPARE(params["properties"]["unit"]["type"].toString(), QStringLiteral("string"));
+            QCOMPARE(params["properties"]["unit"]["nullable"].toBool(), true);
+            QVERIFY(!decls[1].toObject().contains("parameters")); // no properties → no parameters
+        } else {
+            const QJsonArray m = j["messages"].toArray();
+            QCOMPARE(m.size(), 5);
+            QCOMPARE(m[2]["role"].toString(), QStringLiteral("assistant"));
+            QVERIFY(m[2]["tool_calls"][0]["function"]["arguments"].isObject());
+            QCOMPARE(m[2]["tool_calls"][0]["function"]["arguments"]["city"].toString(), QStringLiteral("Paris"));
+            QCOMPARE(m[3]["role"].toString(), QStringLiteral("tool"));
+            QCOMPARE(m[3]["tool_name"].toString(), QStringLiteral("get_weather"));
+            QCOMPARE(m[3]["content"].toString(), QStringLiteral("{\"temp\":21}"));
+            QCOMPARE(j["tools"][0]["function"]["name"].toString(), QStringLiteral("get_weather"));
+        }
+    }
+
+    void errorMapping_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("requests");
+        const int auth = int(LlmError::Kind::Auth), server = int(LlmError::Kind::Server), bad = int(LlmError::Kind::BadRequest),
+                  rate = int(LlmError::Kind::RateLimited), context = int(LlmError::Kind::ContextTooLong);
+        QTest::newRow("anthropic 401") << "anthropic" << 401 << QByteArray() << auth << 1;
+        QTest::newRow("anthropic 529 overloaded, retried") << "anthropic" << 529 << QByteArray() << server << 3;
+        QTest::newRow("anthropic prompt too long")
+            << "anthropic" << 400
+            << QByteArray(R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}})")
+            << context << 1;
+        QTest::newRow("gemini bad key (400)")
+            << "gemini" << 400
+            << QByteArray(R"({"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"reason":"API_KEY_INVALID"}]}})")
+            << auth << 1;
+        QTest::newRow("gemini 429, retried") << "gemini" << 429 << QByteArray() << rate << 3;
+        QTest::newRow("gemini 400") << "gemini" << 400 << QByteArray() << bad << 1;
+        QTest::newRow("ollama model missing (404)")
+            << "ollama" << 404 << QByteArray("{\"error\":\"model nope not found, try pulling it first\"}") << bad << 1;
+        QTest::newRow("ollama 500, retried") << "ollama" << 500 << QByteArray() << server << 3;
+        QTest::newRow("openai 403") << "openai" << 403 << QByteArray() << auth << 1;
+    }
+
+    void errorMapping()
+    {
+        QFETCH(QString, type);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(int, kind);
+        QFETCH(int, requests);
+        m_fake->setDefaultReply(FakeReply::httpError(status, body));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.finishedCount, 0);
+        QVERIFY2(int(rec.error->kind) == kind, qPrintable(kindName(rec.error->kind) + QStringLiteral(": ") + rec.error->message));
+        QCOMPARE(rec.error->httpStatus, status);
+        QVERIFY(!rec.error->message.isEmpty());
+        QTest::qWait(100);
+        QCOMPARE(m_fake->chatRequests().size(), requests);
+    }
+
+    void inStreamErrorRetriedBeforeDelivery_data()
+    {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::newRow("anthropic overloaded event")
+            << "anthropic"
+            << QByteArray("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"usage\":{\"input_tokens\":3}}}\n\n"
+                          "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n")
+            << QByteArray("text/event-stream");
+        QTest::newRow("gemini error chunk")
+            << "gemini" << QByteArray("data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\r\n\r\n")
+            << QByteArray("text/event-stream");
+        QTest::newRow("ollama error line") << "ollama" << QByteArray("{\"error\":\"llama runner process has terminated\"}\n")
+                                           << QByteArray("application/x-ndjson");
+        QTest::newRow("openai error chunk")
+            << "openai" << QByteArray("data: {\"error\":{\"message\":\"server overloaded\",\"type\":\"server_error\"}}\n\n")
+            << QByteArray("text/event-stream");
+    }
+
+    void inStreamErrorRetriedBeforeDelivery()
+    {
+        QFETCH(QString, type);
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, contentType);
+        m_fake->enqueue(FakeReply::raw(200, body, contentType));
+        m_fake->enqueue(FakeReply::text({QStringLiteral("recovered")}));
+        auto c = client(type);
+        QObject owner;
+        ChatStreamRecorder rec(c->streamChat(simpleRequest(modelFor(type)), &owner));
+        QVERIFY(rec.wait());
+        QVERIFY2(rec.failedCount == 0, rec.error ? qPrintable(rec.error->message) : "");
+        QCOMPARE(rec.result->text, QStringLiteral("recovered"));
+        QCOMPARE(m_fake->chatRequests().size(), 2);
+    }
+
+    // ---- native request shapes ----------------------------------------------------------------------------------
+
+    void anthropicRequestShape()
+    {
+        auto c = client(QStringLiteral("anthropic"), fastLimits(), QStringLiteral("sk-ant-test"));
+        QObject owner;
+        ChatRequest req = simpleRequest(QStringLiteral("claude-sonnet-4"));
+        ImagePart img;
+        img.mimeType = QStringLiteral("image/png");
+        img.data = QByteArray("\x89PNG\r\n", 6);
+        req.messages.first().images.append(img);
+        ChatStreamRecorder rec(c->streamChat(req, &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.finishedCount, 1);
+        const FakeRequest sent = m_fake->chatRequests().first();
+        QCOMPARE(sent.path, QStringLiteral("/v1/messages"));
+        QCOMPARE(sent.headers.value("x-api-key"), QByteArray("sk-ant-test"));
+        QCOMPARE(sent.headers.value("anthropic-version"), QByteArray("2023-06-01"));
+        QVERIFY(!sent.headers.contains("authorization"));
+        QCOMPARE(sent.json["system"].toString(), QStringLiteral("You are a test."));
+        QCOMPARE(sent.json["max_tokens"].toInt(), 8192);
+        QCOMPARE(sent.json["stream"].toBool(), true);
+        const QJsonArray m = sent.json["messages"].toArray();
+        QCOMPARE(m.size(), 1); // no system message in the list
+        const QJsonArray blocks = m[0]["content"].toArray();
+        QCOMPARE(blocks[0]["type"].toString(), QStringLiteral("image"));
+        QCOMPARE(blocks[0]["source"]["type"].toString(), QStringLiteral("base64"));
+        QCOMPARE(blocks[0]["source"]["media_type"].toString(), QStringLiteral("image/png"));
+        QCOMPARE(QByteArray::fromBase64(blocks[0]["source"]["data"].toString().toLatin1()), img.data);
+        QCOMPARE(blocks[1]["text"].toString(), QStringLiteral("Hello?"));
+
+        req.maxOutputTokens = 100;
+        ChatStreamRecorder again(c->streamChat(req, &owner));
+        QVERIFY(again.wait());
+        QCOMPARE(m_fake->chatRequests().at(1).json["max_tokens"].toInt(), 100);
+    }
+
+    void geminiRequestShape()
+    {
+        auto c = client(QStringLiteral("gemini"), fastLimits(), QStringLiteral("AIza-test"));
+        QObject owner;
+        ChatRequest req = simpleRequest(QStringLiteral("models/gemini-2.0-flash"));
+        req.maxOutputTokens = 512;
+        req.temperature = 0.2;
+        ImagePart img;
+        img.mimeType = QStringLiteral("image/jpeg");
+        img.data = QByteArray("\xff\xd8\xff", 3);
+        req.messages.first().images.append(img);
+        ChatStreamRecorder rec(c->streamChat(req, &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.finishedCount, 1);
+        const FakeRequest sent = m_fake->chatRequests().first();
+        QCOMPARE(sent.path, QStringLiteral("/v1beta/models/gemini-2.0-flash:streamGenerateContent"));
+        QCOMPARE(sent.query, QStringLiteral("alt=sse"));
+        QCOMPARE(sent.headers.value("x-goog-api-key"), QByteArray("AIza-test"));
+        QCOMPARE(sent.json["systemInstruction"]["parts"][0]["text"].toString(), QStringLiteral("You are a test."));
+        QCOMPARE(sent.json["generationConfig"]["maxOutputTokens"].toInt(), 512);
+        QCOMPARE(sent.json["generationConfig"]["temperature"].toDouble(), 0.2);
+        const QJsonArray parts = sent.json["contents"][0]["parts"].toArray();
+        QCOMPARE(sent.json["contents"][0]["role"].toString(), QStringLiteral("user"));
+        QCOMPARE(parts[0]["inlineData"]["mimeType"].toString(), QStringLiteral("image/jpeg"));
+        QCOMPARE(QByteArray::fromBase64(parts[0]["inlineData"]["data"].toString().toLatin1()), img.data);
+        QCOMPARE(parts[1]["text"].toString(), QStringLiteral("Hello?"));
+    }
+
+    void ollamaRequestShape()
+    {
+        // A base URL pasted with Ollama's OpenAI-compatible /v1 still reaches the native API.
+        ProviderConfig cfg{QStringLiteral("ollama"), QString(), m_fake->baseUrl(QStringLiteral("ollama")) + QStringLiteral("/v1/")};
+        auto c = makeClient(*m_nam, cfg, fastLimits());
+        QVERIFY(c);
+        QObject owner;
+        ChatRequest req = simpleRequest(QStringLiteral("llava"));
+        req.maxOutputTokens = 64;
+        ImagePart img;
+        img.mimeType = QStringLiteral("image/png");
+        img.data = QByteArray("img-bytes");
+        req.messages.first().images.append(img);
+        ChatStreamRecorder rec(c->streamChat(req, &owner));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.finishedCount, 1);
+        const FakeRequest sent = m_fake->chatRequests().first();
+        QCOMPARE(sent.path, QStringLiteral("/api/chat"));
+        QVERIFY(!sent.headers.contains("authorization"));
+        QCOMPARE(sent.json["stream"].toBool(), true);
+        QCOMPARE(sent.json["options"]["num_predict"].toInt(), 64);
+        const QJsonArray m = sent.json["messages"].toArray();
+        QCOMPARE(m[0]["role"].toString(), QStringLiteral("system"));
+        QCOMPARE(m[1]["content"].toString(), QStringLiteral("Hello?"));
+        QCOMPARE(QByteArray::fromBase64(m[1]["images"][0].toString().toLatin1()), img.data);
+    }
+
+    // ---- model lists --------------------------------------------------------------------------------------------
+
+    void anthropicListModels()
+    {
+        m_fake->setModels({QStringLiteral("claude-sonnet-4-20250514"), QStringLiteral("claude-3-5-haiku-20241022")});
+        auto c = client(QStringLiteral("anthropic"), fastLimits(), QStringLiteral("sk-ant"));
+        const QList<ModelInfo> models = listOk(*c);
+        QCOMPARE(models.size(), 2);
+        QCOMPARE(models[0].id, QStringLiteral("claude-sonnet-4-20250514"));
+        QCOMPARE(models[0].capability, QStringLiteral("llm"));
+        QVERIFY(models[0].supportsImageInput);
+        const FakeRequest sent = m_fake->requests().last();
+        QCOMPARE(sent.path, QStringLiteral("/v1/models"));
+        QCOMPARE(sent.style, QStringLiteral("anthropic"));
+        QCOMPARE(sent.headers.value("x-api-key"), QByteArray("sk-ant"));
+    }
+
+    void geminiListModels()
+    {
+        m_fake->setModels({QStringLiteral("gemini-2.0-flash"), QStringLiteral("text-embedding-004"), QStringLiteral("imagen-3.0-generate-002")});
+        auto c = client(QStringLiteral("gemini"), fastLimits(), QStringLiteral("AIza"));
+        const QList<ModelInfo> models = listOk(*c);
+        QCOMPARE(models.size(), 3);
+        QCOMPARE(models[0].id, QStringLiteral("gemini-2.0-flash")); // "models/" stripped
+        QCOMPARE(models[0].capability, QStringLiteral("llm"));
+        QVERIFY(models[0].supportsImageInput);
+        QCOMPARE(models[1].capability, QStringLiteral("embedding"));
+        QCOMPARE(models[2].capability, QStringLiteral("image"));
+        const FakeRequest sent = m_fake->requests().last();
+        QCOMPARE(sent.path, QStringLiteral("/v1beta/models"));
+        QCOMPARE(sent.headers.value("x-goog-api-key"), QByteArray("AIza"));
+    }
+
+    void ollamaListModels()
+    {
+        m_fake->setModels({QStringLiteral("llama3.2:latest"), QStringLiteral("nomic-embed-text:latest"), QStringLiteral("llava:7b")});
+        auto c = client(QStringLiteral("ollama"));
+        const QList<ModelInfo> models = listOk(*c);
+        QCOMPARE(models.size(), 3);
+        QCOMPARE(models[0].id, QStringLiteral("llama3.2:latest"));
+        QCOMPARE(models[0].capability, QStringLiteral("llm"));
+        QCOMPARE(models[1].capability, QStringLiteral("embedding"));
+        QVERIFY(models[2].supportsImageInput);
+        QCOMPARE(m_fake->requests().last().path, QStringLiteral("/api/tags"));
+    }
+
+    // ---- local provider discovery -------------------------------------------------------------------------------
+
+    void localProbeFindsServers()
+    {
+        m_fake->setModels({QStringLiteral("llama3.2"), QStringLiteral("mxbai-embed-large")});
+        // A server that accepts connections and never answers: the probe must give up on its own.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+        const QList<LocalProbeTarget> targets{
+            {QStringLiteral("ollama"), m_fake->baseUrl(QStringLiteral("ollama"))},
+            {QStringLiteral("lmstudio"), m_fake->baseUrl(QStringLiteral("openai"))},
+            {QStringLiteral("ollama"), QStringLiteral("http://127.0.0.1:%1").arg(closedPort())},
+            {QStringLiteral("lmstudio"), QStringLiteral("http://127.0.0.1:%1/v1").arg(silent.serverPort())},
+        };
+        QObject context;
+        std::optional<QList<LocalProviderStatus>> got;
+        QElapsedTimer t;
+        t.start();
+        probeLocalProviders(*m_nam, &context, [&](QList<LocalProviderStatus> s) { got = s; }, targets, 400);
+        QVERIFY(!got.has_value()); // never synchronous
+        QTRY_VERIFY_WITH_TIMEOUT(got.has_value(), 5000);
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(got->size(), 4);
+        const LocalProviderStatus &ollama = got->at(0);
+        QCOMPARE(ollama.type, QStringLiteral("ollama"));
+        QVERIFY(ollama.reachable);
+        QCOMPARE(ollama.models.size(), 2);
+        QCOMPARE(ollama.models[1].capability, QStringLiteral("embedding"));
+        const LocalProviderStatus &lm = got->at(1);
+        QVERIFY(lm.reachable);
+        QCOMPARE(lm.baseUrl, m_fake->baseUrl(QStringLiteral("openai")));
+        QCOMPARE(lm.models.size(), 2);
+        QCOMPARE(lm.models[0].id, QStringLiteral("llama3.2"));
+        QVERIFY(!got->at(2).reachable);
+        QVERIFY(!got->at(2).error.isEmpty());
+        QVERIFY(!got->at(3).reachable);
+        QVERIFY2(got->at(3).error.contains(QLatin1String("400 ms")), qPrintable(got->at(3).error));
+        QCOMPARE(m_fake->requests().size(), 2);
+        QCOMPARE(m_fake->requests().at(0).path == QLatin1String("/api/tags") || m_fake->requests().at(1).path == QLatin1String("/api/tags"), true);
+    }
+
+    void localProbeDefaults()
+    {
+        const QList<LocalProbeTarget> d = defaultLocalProbeTargets();
+        QCOMPARE(d.size(), 2);
+        QCOMPARE(d[0].type, QStringLiteral("ollama"));
+        QCOMPARE(d[0].baseUrl, QStringLiteral("http://127.0.0.1:11434"));
+        QCOMPARE(d[1].type, QStringLiteral("lmstudio"));
+        QCOMPARE(d[1].baseUrl, QStringLiteral("http://127.0.0.1:1234/v1"));
+        // Empty target list: still answers, from the event loop.
+        QObject context;
+        std::optional<QList<LocalProviderStatus>> got;
+        probeLocalProviders(*m_nam, &context, [&](QList<LocalProviderStatus> s) { got = s; }, {}, 100);
+        QVERIFY(!got.has_value());
+        QTRY_VERIFY(got.has_value());
+        QVERIFY(got->isEmpty());
     }
 };
 

@@ -6,14 +6,17 @@
 #include "engine/ConversationEngine.h"
 #include "engine/PromptBuilder.h"
 #include "engine/ToolRegistry.h"
+#include "kins/KinPortability.h"
 #include "kins/KinService.h"
+#include "util/Clock.h"
 #include "settings/SettingsStore.h"
 #include "util/ImageSniff.h"
 
 namespace kinbot {
 
-KinsController::KinsController(KinService &kins, ToolRegistry &tools, SettingsStore &settings, ConversationEngine &engine)
-    : m_kins(kins), m_tools(tools), m_settings(settings), m_engine(engine)
+KinsController::KinsController(KinService &kins, ToolRegistry &tools, SettingsStore &settings, ConversationEngine &engine,
+                               const Clock &clock, ModelCheck modelCheck)
+    : m_kins(kins), m_tools(tools), m_settings(settings), m_engine(engine), m_clock(clock), m_modelCheck(std::move(modelCheck))
 {
 }
 
@@ -103,6 +106,63 @@ void KinsController::contextUsage(const ExchangePtr &ex)
     usage.insert(QStringLiteral("summaryBudgetTokens"), 0);
     usage.insert(QStringLiteral("keepPercent"), 30);
     ex->send(Reply::json(usage));
+}
+
+void KinsController::exportArchive(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param("id"));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto zip = kinarchive::build(kin.value(), m_kins.uploadsDir(), m_clock.nowMs());
+    if (!zip)
+        return ex->fail(zip.error());
+    ex->addResponseHeader("Content-Disposition", "attachment; filename=\"" + kin->slug.toUtf8() + ".kinbot.zip\"");
+    ex->send(Reply::bytes(zip.value(), "application/zip"));
+}
+
+void KinsController::importArchive(const ExchangePtr &ex)
+{
+    // The archive as the raw body (application/zip), as a multipart 'file', or the reference's bare JSON object.
+    QByteArray payload = ex->body();
+    if (ex->header("content-type").startsWith("multipart/form-data")) {
+        auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+        if (!form)
+            return ex->fail(form.error());
+        const MultipartPart *file = form->part(QStringLiteral("file"));
+        if (!file || file->data.isEmpty())
+            return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_IMPORT"), QStringLiteral("A non-empty 'file' part is required")));
+        payload = file->data;
+    }
+    if (payload.isEmpty())
+        return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_IMPORT"), QStringLiteral("Send a Kin archive or a Kin JSON object")));
+    auto imported = kinarchive::parse(payload);
+    if (!imported)
+        return ex->fail(imported.error());
+    auto created = m_kins.create(kinarchive::createBody(imported.value()), ex->principal.userId);
+    if (!created)
+        return ex->fail(created.error());
+    KinRecord kin = created.value();
+    QJsonArray warnings;
+    const QJsonValue toolConfig = imported->kin.value(QStringLiteral("toolConfig"));
+    if (toolConfig.isObject()) {
+        auto updated = m_kins.update(kin.id, QJsonObject{{QStringLiteral("toolConfig"), toolConfig}});
+        if (updated)
+            kin = updated.value();
+        else
+            warnings.append(QStringLiteral("toolConfig was not applied: %1").arg(updated.error().message));
+    }
+    if (!imported->avatar.isEmpty()) {
+        if (auto url = m_kins.setAvatar(kin.id, imported->avatar, imported->avatarExt); !url)
+            warnings.append(QStringLiteral("The avatar was not stored: %1").arg(url.error().message));
+        else if (auto again = m_kins.resolve(kin.id))
+            kin = again.value();
+    }
+    if (m_modelCheck && !m_modelCheck(kin.model))
+        warnings.append(QStringLiteral("No configured provider serves the model \"%1\"; pick a model for this Kin").arg(kin.model));
+    QJsonObject out{{QStringLiteral("kin"), m_kins.detailJson(kin)}};
+    if (!warnings.isEmpty())
+        out.insert(QStringLiteral("warnings"), warnings);
+    ex->send(Reply::json(out, 201));
 }
 
 } // namespace kinbot

@@ -2,8 +2,11 @@
 
 #include "http/Route.h"
 
+#include <functional>
+
 namespace kinbot {
 
+class Clock;
 class ConversationEngine;
 class KinService;
 class SettingsStore;
@@ -15,7 +18,11 @@ class KinsController final
 public:
     static constexpr qint64 kMaxAvatarBytes = 10 * 1024 * 1024;
 
-    KinsController(KinService &kins, ToolRegistry &tools, SettingsStore &settings, ConversationEngine &engine);
+    // Whether some configured provider can serve a model (import warnings).
+    using ModelCheck = std::function<bool(const QString &model)>;
+
+    KinsController(KinService &kins, ToolRegistry &tools, SettingsStore &settings, ConversationEngine &engine, const Clock &clock,
+                   ModelCheck modelCheck);
 
     void list(const ExchangePtr &ex);
     void get(const ExchangePtr &ex);
@@ -25,12 +32,16 @@ public:
     void uploadAvatar(const ExchangePtr &ex);
     void tools(const ExchangePtr &ex);
     void contextUsage(const ExchangePtr &ex);
+    void exportArchive(const ExchangePtr &ex);
+    void importArchive(const ExchangePtr &ex);
 
 private:
     KinService &m_kins;
     ToolRegistry &m_tools;
     SettingsStore &m_settings;
     ConversationEngine &m_engine;
+    const Clock &m_clock;
+    ModelCheck m_modelCheck;
 };
 
 } // namespace kinbot

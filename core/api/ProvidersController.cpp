@@ -91,4 +91,9 @@ void ProvidersController::testSaved(const ExchangePtr &ex)
                           [ex](Result<ConnectionTest> r) { ex->sendResult(r, [](const ConnectionTest &t) { return Reply::json(testJson(t)); }); });
 }
 
+void ProvidersController::detect(const ExchangePtr &ex)
+{
+    m_providers.detectLocal([ex](const QJsonObject &result) { ex->send(Reply::json(result)); });
+}
+
 } // namespace kinbot

@@ -21,6 +21,7 @@ public:
     void remove(const ExchangePtr &ex);
     void testConfig(const ExchangePtr &ex);
     void testSaved(const ExchangePtr &ex);
+    void detect(const ExchangePtr &ex);
 
 private:
     ProviderService &m_providers;

@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
@@ -86,6 +87,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/providers/types", A::Member, h(c.providers, &ProvidersController::types)},
         {"GET", "/api/providers/capabilities", A::Member, h(c.providers, &ProvidersController::capabilities)},
         {"GET", "/api/providers/models", A::Member, h(c.providers, &ProvidersController::models)},
+        {"GET", "/api/providers/detect", A::Member, h(c.providers, &ProvidersController::detect)},
         {"POST", "/api/providers/test", A::Admin, h(c.providers, &ProvidersController::testConfig)},
         {"POST", "/api/providers", A::Admin, h(c.providers, &ProvidersController::create)},
         {"PATCH", "/api/providers/:id", A::Admin, h(c.providers, &ProvidersController::update)},
@@ -95,12 +97,15 @@ QList<Route> buildRouteTable(const Controllers &c)
         // --- kins ---
         {"GET", "/api/kins", A::Member, h(c.kins, &KinsController::list)},
         {"POST", "/api/kins", A::Member, h(c.kins, &KinsController::create)},
+        {"POST", "/api/kins/generate-config", A::Member, h(c.kinWizard, &KinWizardController::generateConfig)},
+        {"POST", "/api/kins/import", A::Member, h(c.kins, &KinsController::importArchive), env, kinAvatarBody * 3},
         {"GET", "/api/kins/:id", A::Member, h(c.kins, &KinsController::get)},
         {"PATCH", "/api/kins/:id", A::Member, h(c.kins, &KinsController::update)},
         {"DELETE", "/api/kins/:id", A::Member, h(c.kins, &KinsController::remove)},
         {"POST", "/api/kins/:id/avatar", A::Member, h(c.kins, &KinsController::uploadAvatar), env, kinAvatarBody},
         {"GET", "/api/kins/:id/tools", A::Member, h(c.kins, &KinsController::tools)},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
+        {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
         // --- messages of a Kin's main conversation ---
         {"GET", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::list)},

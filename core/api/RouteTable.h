@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class KinWizardController;
 class KinsController;
 class MessagesController;
 class ProvidersController;
@@ -23,6 +24,7 @@ struct Controllers
     SystemController &system;
     ProvidersController &providers;
     KinsController &kins;
+    KinWizardController &kinWizard;
     MessagesController &messages;
     QuickSessionsController &quickSessions;
 };

@@ -71,6 +71,7 @@ public:
     Result<QString> setAvatar(const QString &id, const QByteArray &data, const QString &ext);
 
     QString avatarUrl(const KinRecord &k) const;
+    const QString &uploadsDir() const { return m_uploadsDir; }
     QJsonObject summaryJson(const KinRecord &k) const;
     QJsonObject detailJson(const KinRecord &k) const;
 

@@ -448,4 +448,32 @@ Result<ProviderService::Resolved> ProviderService::resolveLlm(const QString &mod
     return Resolved{*chosen, client};
 }
 
+void ProviderService::detectLocal(std::function<void(QJsonObject)> done)
+{
+    llm::probeLocalProviders(m_network, this, [this, done](const QList<llm::LocalProviderStatus> &found) {
+        auto all = list();
+        QJsonArray out;
+        for (const llm::LocalProviderStatus &st : found) {
+            bool configured = false;
+            if (all)
+                for (const ProviderRecord &p : all.value())
+                    configured = configured || (p.type == st.type && p.config.baseUrl.startsWith(st.baseUrl.section(QLatin1Char('/'), 0, 2)));
+            QJsonArray models;
+            for (const llm::ModelInfo &m : st.models)
+                models.append(m.id);
+            const llm::ProviderType *t = llm::findProviderType(st.type);
+            QJsonObject item{{QStringLiteral("type"), st.type},
+                             {QStringLiteral("displayName"), t ? t->displayName : st.type},
+                             {QStringLiteral("baseUrl"), st.baseUrl},
+                             {QStringLiteral("reachable"), st.reachable},
+                             {QStringLiteral("models"), models},
+                             {QStringLiteral("configured"), configured}};
+            if (!st.reachable && !st.error.isEmpty())
+                item.insert(QStringLiteral("error"), st.error);
+            out.append(item);
+        }
+        done(QJsonObject{{QStringLiteral("detected"), out}});
+    }, m_probeTargets);
+}
+
 } // namespace kinbot

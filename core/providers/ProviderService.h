@@ -1,6 +1,7 @@
 #pragma once
 
 #include "llm/LlmClient.h"
+#include "llm/LocalProviderProbe.h"
 #include "util/Result.h"
 
 #include <QJsonArray>
@@ -68,6 +69,11 @@ public:
     // Tests an unsaved config, or a saved provider (and stores the outcome).
     void testConfig(const QJsonObject &body, std::function<void(Result<ConnectionTest>)> done);
     void testSaved(const QString &id, std::function<void(Result<ConnectionTest>)> done);
+    // Local model servers (Ollama, LM Studio) answering on their default loopback ports →
+    // {detected:[{type, displayName, baseUrl, reachable, models:[ids], configured}]}, for the "add provider" screen.
+    void detectLocal(std::function<void(QJsonObject)> done);
+    void setLocalProbeTargets(QList<llm::LocalProbeTarget> targets) { m_probeTargets = std::move(targets); }
+
     // Models of every valid provider (failures skipped) as the /api/providers/models items.
     void allModels(std::function<void(QJsonArray)> done);
 
@@ -100,6 +106,7 @@ private:
     const Clock &m_clock;
     Logger &m_logger;
     llm::ClientLimits m_limits;
+    QList<llm::LocalProbeTarget> m_probeTargets = llm::defaultLocalProbeTargets();
 };
 
 } // namespace kinbot
