@@ -166,6 +166,49 @@ private Q_SLOTS:
         QCOMPARE(r.errorCode(), QStringLiteral("GENERATION_FAILED"));
     }
 
+    void avatarGenerationUsesTheImageProvider()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Painter"), QString(), {{"character", "Cheerful."}}).value("id").toString();
+        const QByteArray generate = "/api/kins/" + kinId.toUtf8() + "/avatar/generate";
+        // No image provider: a clear 400.
+        QCOMPARE(f.api->postJson(generate, {}).errorCode(), QStringLiteral("NO_IMAGE_PROVIDER"));
+        QCOMPARE(f.api->postJson("/api/kins/avatar/preview", {{"name", "N"}, {"role", "R"}}).errorCode(), QStringLiteral("NO_IMAGE_PROVIDER"));
+        f.addProvider(); // openai: has the image capability
+
+        HttpResponse r = f.api->postJson(generate, {{"mode", "auto"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value("mediaType").toString(), QStringLiteral("image/png"));
+        QCOMPARE(QByteArray::fromBase64(r.json().value("base64").toString().toLatin1()), kPng);
+        const FakeRequest asked = f.fake.requests().last();
+        QVERIFY(asked.path.endsWith(QStringLiteral("/images/generations")));
+        QCOMPARE(asked.json.value("model").toString(), QStringLiteral("gpt-image-1"));
+        QVERIFY(asked.json.value("prompt").toString().contains(QStringLiteral("Painter")));
+        QCOMPARE(asked.headers.value("authorization"), QByteArray("Bearer sk-test-1234567890"));
+
+        r = f.api->postJson(generate, {{"mode", "prompt"}, {"prompt", "a red fox"}, {"imageModel", "dall-e-3"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(f.fake.requests().last().json.value("prompt").toString(), QStringLiteral("a red fox"));
+        QCOMPARE(f.fake.requests().last().json.value("response_format").toString(), QStringLiteral("b64_json"));
+        QCOMPARE(f.api->postJson(generate, {{"mode", "prompt"}}).errorCode(), QStringLiteral("INVALID_PROMPT"));
+        QCOMPARE(f.api->postJson(generate, {{"mode", "weird"}}).errorCode(), QStringLiteral("INVALID_REQUEST"));
+        QCOMPARE(f.api->postJson(generate, {{"imageProviderId", "nope"}}).errorCode(), QStringLiteral("NO_IMAGE_PROVIDER"));
+
+        QCOMPARE(f.api->postJson("/api/kins/avatar/preview", {{"name", "N"}}).errorCode(), QStringLiteral("INVALID_REQUEST"));
+        r = f.api->postJson("/api/kins/avatar/preview", {{"name", "Nova"}, {"role", "astronomer"}});
+        QCOMPARE(r.status, 200);
+        QVERIFY(f.fake.requests().last().json.value("prompt").toString().contains(QStringLiteral("astronomer")));
+
+        // Provider failures and non-images are 502s; the Kin's avatar is untouched (preview only).
+        f.fake.setImage({});
+        r = f.api->postJson(generate, {});
+        QCOMPARE(r.status, 502);
+        QCOMPARE(r.errorCode(), QStringLiteral("IMAGE_GENERATION_FAILED"));
+        f.fake.setImage("not an image");
+        QCOMPARE(f.api->postJson("/api/kins/avatar/preview", {{"name", "N"}, {"role", "R"}}).errorCode(), QStringLiteral("AVATAR_GENERATION_FAILED"));
+        QVERIFY(f.api->get("/api/kins/" + kinId.toUtf8()).json().value("avatarUrl").isNull());
+    }
+
     void kinCrudWithSlugs()
     {
         KinFixture f;

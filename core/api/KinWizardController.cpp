@@ -4,6 +4,7 @@
 #include "engine/ToolRegistry.h"
 #include "http/Exchange.h"
 #include "http/Reply.h"
+#include "kins/KinService.h"
 #include "providers/ProviderService.h"
 #include "settings/SettingsStore.h"
 #include "util/Json.h"
@@ -13,8 +14,9 @@
 
 namespace kinbot {
 
-KinWizardController::KinWizardController(ProviderService &providers, SettingsStore &settings, ToolRegistry &tools, QObject *parent)
-    : QObject(parent), m_providers(providers), m_settings(settings), m_tools(tools)
+KinWizardController::KinWizardController(ProviderService &providers, KinService &kins, SettingsStore &settings, ToolRegistry &tools,
+                                         QObject *parent)
+    : QObject(parent), m_providers(providers), m_kins(kins), m_settings(settings), m_tools(tools)
 {
 }
 
@@ -128,6 +130,72 @@ void KinWizardController::generateConfig(const ExchangePtr &ex)
                          {QStringLiteral("disableToolDomains"), known(parsed->value(QStringLiteral("disableToolDomains")))},
                          {QStringLiteral("enableOptInToolDomains"), known(parsed->value(QStringLiteral("enableOptInToolDomains")))}}}}));
     });
+}
+
+QString KinWizardController::avatarPrompt(const QString &name, const QString &role, const QString &character)
+{
+    QString prompt = QStringLiteral("A friendly avatar portrait for an AI assistant named %1, %2.").arg(name, role);
+    if (!character.trimmed().isEmpty())
+        prompt += QStringLiteral(" Personality: %1.").arg(character.simplified().left(300));
+    prompt += QStringLiteral(" Modern flat illustration, head and shoulders, centered, soft plain background, no text, no letters.");
+    return prompt;
+}
+
+void KinWizardController::drawAvatar(const ExchangePtr &ex, const QJsonObject &body, const QString &prompt, const QString &failureCode)
+{
+    for (const QString &key : {QStringLiteral("imageProviderId"), QStringLiteral("imageModel")}) {
+        const QJsonValue v = body.value(key);
+        if (!v.isUndefined() && !v.isNull() && !v.isString())
+            return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_REQUEST"), QStringLiteral("%1 must be a string").arg(key)));
+    }
+    QString providerId = body.value(QStringLiteral("imageProviderId")).toString();
+    QString model = body.value(QStringLiteral("imageModel")).toString();
+    if (providerId.isEmpty() && model.isEmpty()) {
+        providerId = m_settings.string(Setting::DefaultImageProviderId);
+        model = m_settings.string(Setting::DefaultImageModel);
+    }
+    m_providers.generateImage(prompt, providerId, model, failureCode, [ex](Result<llm::GeneratedImage> image) {
+        if (!image)
+            return ex->fail(image.error());
+        ex->send(Reply::json(QJsonObject{{QStringLiteral("base64"), QString::fromLatin1(image->data.toBase64())},
+                                         {QStringLiteral("mediaType"), image->mediaType}}));
+    });
+}
+
+void KinWizardController::generateAvatar(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param("id"));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto body = ex->jsonObject(true);
+    if (!body)
+        return ex->fail(body.error());
+    const QString mode = body->value(QStringLiteral("mode")).toString(QStringLiteral("auto"));
+    QString prompt;
+    if (mode == QLatin1String("prompt")) {
+        prompt = body->value(QStringLiteral("prompt")).toString().trimmed();
+        if (prompt.isEmpty() || prompt.size() > kMaxPrompt)
+            return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_PROMPT"),
+                                                 QStringLiteral("prompt is required in prompt mode (at most %1 characters)").arg(kMaxPrompt)));
+    } else if (mode == QLatin1String("auto")) {
+        prompt = avatarPrompt(kin->name, kin->role, kin->character);
+    } else {
+        return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_REQUEST"), QStringLiteral("mode must be auto or prompt")));
+    }
+    drawAvatar(ex, body.value(), prompt, QStringLiteral("IMAGE_GENERATION_FAILED"));
+}
+
+void KinWizardController::previewAvatar(const ExchangePtr &ex)
+{
+    auto body = ex->jsonObject();
+    if (!body)
+        return ex->fail(body.error());
+    const QString name = body->value(QStringLiteral("name")).toString().trimmed();
+    const QString role = body->value(QStringLiteral("role")).toString().trimmed();
+    if (name.isEmpty() || role.isEmpty() || name.size() > KinService::kMaxName || role.size() > KinService::kMaxRole)
+        return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_REQUEST"), QStringLiteral("name and role are required")));
+    drawAvatar(ex, body.value(), avatarPrompt(name, role, body->value(QStringLiteral("character")).toString()),
+               QStringLiteral("AVATAR_GENERATION_FAILED"));
 }
 
 } // namespace kinbot

@@ -98,6 +98,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/kins", A::Member, h(c.kins, &KinsController::list)},
         {"POST", "/api/kins", A::Member, h(c.kins, &KinsController::create)},
         {"POST", "/api/kins/generate-config", A::Member, h(c.kinWizard, &KinWizardController::generateConfig)},
+        {"POST", "/api/kins/avatar/preview", A::Member, h(c.kinWizard, &KinWizardController::previewAvatar)},
         {"POST", "/api/kins/import", A::Member, h(c.kins, &KinsController::importArchive), env, kinAvatarBody * 3},
         {"GET", "/api/kins/:id", A::Member, h(c.kins, &KinsController::get)},
         {"PATCH", "/api/kins/:id", A::Member, h(c.kins, &KinsController::update)},
@@ -105,6 +106,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/kins/:id/avatar", A::Member, h(c.kins, &KinsController::uploadAvatar), env, kinAvatarBody},
         {"GET", "/api/kins/:id/tools", A::Member, h(c.kins, &KinsController::tools)},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
+        {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
         // --- messages of a Kin's main conversation ---

@@ -9,10 +9,8 @@
 
 namespace kinbot::llm {
 
-void getJson(QNetworkAccessManager &network, const QNetworkRequest &request, int timeoutMs, QObject *context,
-             std::function<void(Result<QJsonDocument>)> done)
+static void awaitJson(QNetworkReply *reply, int timeoutMs, QObject *context, std::function<void(Result<QJsonDocument>)> done)
 {
-    QNetworkReply *reply = network.get(request);
     // Owned by the context: if the caller goes away, deleting the reply aborts it.
     reply->setParent(context);
     auto timedOut = std::make_shared<bool>(false);
@@ -57,6 +55,19 @@ void getJson(QNetworkAccessManager &network, const QNetworkRequest &request, int
         }
         done(doc);
     }, Qt::QueuedConnection);
+}
+
+void getJson(QNetworkAccessManager &network, const QNetworkRequest &request, int timeoutMs, QObject *context,
+             std::function<void(Result<QJsonDocument>)> done)
+{
+    awaitJson(network.get(request), timeoutMs, context, std::move(done));
+}
+
+void postJson(QNetworkAccessManager &network, QNetworkRequest request, const QJsonObject &body, int timeoutMs, QObject *context,
+              std::function<void(Result<QJsonDocument>)> done)
+{
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    awaitJson(network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), timeoutMs, context, std::move(done));
 }
 
 } // namespace kinbot::llm

@@ -7,6 +7,7 @@ set(KINBOT_LLM_SOURCES
   llm/GeminiChatStream.cpp llm/GeminiChatStream.h
   llm/GeminiClient.cpp llm/GeminiClient.h
   llm/HttpChatStream.cpp llm/HttpChatStream.h
+  llm/ImageGeneration.cpp llm/ImageGeneration.h
   llm/JsonGet.cpp llm/JsonGet.h
   llm/LlmClient.cpp llm/LlmClient.h
   llm/LlmErrors.cpp llm/LlmErrors.h

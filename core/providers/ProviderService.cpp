@@ -476,4 +476,34 @@ void ProviderService::detectLocal(std::function<void(QJsonObject)> done)
     }, m_probeTargets);
 }
 
+void ProviderService::generateImage(const QString &prompt, const QString &preferredProviderId, const QString &model,
+                                    const QString &failureCode, std::function<void(Result<llm::GeneratedImage>)> done)
+{
+    auto all = list();
+    if (!all)
+        return done(all.error());
+    // Image generation speaks the OpenAI images API; Gemini's Imagen endpoint is not wired yet.
+    auto canDraw = [](const ProviderRecord &p) {
+        const llm::ProviderType *t = llm::findProviderType(p.type);
+        return p.isValid && p.capabilities.contains(QStringLiteral("image")) && t && t->apiStyle == QLatin1String("openai");
+    };
+    const ProviderRecord *chosen = nullptr;
+    for (const ProviderRecord &p : all.value())
+        if (p.id == preferredProviderId && canDraw(p))
+            chosen = &p;
+    if (!preferredProviderId.isEmpty() && !chosen)
+        return done(ApiError::badRequest(QStringLiteral("NO_IMAGE_PROVIDER"),
+                                         QStringLiteral("That provider cannot generate images (it needs the image capability and an OpenAI-compatible API)")));
+    for (const ProviderRecord &p : all.value())
+        if (!chosen && canDraw(p) && (!model.isEmpty() || !llm::defaultImageModel(p.type).isEmpty()))
+            chosen = &p;
+    if (!chosen)
+        return done(ApiError::badRequest(QStringLiteral("NO_IMAGE_PROVIDER"),
+                                         QStringLiteral("No image provider is configured: add an OpenAI-compatible provider with image generation")));
+    const QString useModel = model.isEmpty() ? llm::defaultImageModel(chosen->type) : model;
+    const llm::ProviderType *type = llm::findProviderType(chosen->type);
+    llm::generateImage(m_network, llm::resolveClientSettings(*type, chosen->config, m_limits), useModel, prompt, this, failureCode,
+                       std::move(done));
+}
+
 } // namespace kinbot

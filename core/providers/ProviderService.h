@@ -1,5 +1,6 @@
 #pragma once
 
+#include "llm/ImageGeneration.h"
 #include "llm/LlmClient.h"
 #include "llm/LocalProviderProbe.h"
 #include "util/Result.h"
@@ -69,6 +70,11 @@ public:
     // Tests an unsaved config, or a saved provider (and stores the outcome).
     void testConfig(const QJsonObject &body, std::function<void(Result<ConnectionTest>)> done);
     void testSaved(const QString &id, std::function<void(Result<ConnectionTest>)> done);
+    // One image from the preferred image provider (else the first valid one whose API can draw) with model (else the
+    // type's default). 400 NO_IMAGE_PROVIDER when none can, 502 <failureCode> when the provider fails.
+    void generateImage(const QString &prompt, const QString &preferredProviderId, const QString &model, const QString &failureCode,
+                       std::function<void(Result<llm::GeneratedImage>)> done);
+
     // Local model servers (Ollama, LM Studio) answering on their default loopback ports →
     // {detected:[{type, displayName, baseUrl, reachable, models:[ids], configured}]}, for the "add provider" screen.
     void detectLocal(std::function<void(QJsonObject)> done);

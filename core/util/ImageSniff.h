@@ -20,4 +20,9 @@ inline QString extensionOf(const QByteArray &d)
     return {};
 }
 
+inline QString mimeTypeOf(const QString &extension)
+{
+    return extension == QLatin1String("jpg") ? QStringLiteral("image/jpeg") : QStringLiteral("image/") + extension;
+}
+
 } // namespace kinbot::images

@@ -6,6 +6,7 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRegularExpression>
@@ -263,6 +264,8 @@ void FakeLlmServer::handle(const QHttpServerRequest &request, QHttpServerRespond
     } else if (get && req.path == QLatin1String("/v1/models")) {
         req.style = req.headers.contains("anthropic-version") ? QStringLiteral("anthropic") : QStringLiteral("openai");
         modelsStyle = req.style;
+    } else if (post && req.path.endsWith(QLatin1String("/images/generations"))) {
+        req.style = QStringLiteral("openai");
     } else if (get && req.path == QLatin1String("/v1beta/models")) {
         req.style = modelsStyle = QStringLiteral("gemini");
     } else if (get && req.path == QLatin1String("/api/tags")) {
@@ -274,6 +277,17 @@ void FakeLlmServer::handle(const QHttpServerRequest &request, QHttpServerRespond
 
     if (!modelsStyle.isEmpty()) {
         writeWhole(responder, 200, "application/json", fakewire::modelsBody(modelsStyle, m_models));
+        return;
+    }
+    if (post && req.path.endsWith(QLatin1String("/images/generations"))) {
+        if (m_image.isEmpty())
+            writeWhole(responder, 500, "application/json", R"({"error":{"message":"image backend down","type":"server_error"}})");
+        else
+            writeWhole(responder, 200, "application/json",
+                       QJsonDocument(QJsonObject{{QStringLiteral("created"), 0},
+                                                 {QStringLiteral("data"), QJsonArray{QJsonObject{{QStringLiteral("b64_json"),
+                                                                                                 QString::fromLatin1(m_image.toBase64())}}}}})
+                           .toJson(QJsonDocument::Compact));
         return;
     }
     if (!req.chat) {

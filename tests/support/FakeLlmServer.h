@@ -122,6 +122,8 @@ public:
     void setDefaultReply(const FakeReply &reply);
     // What the model listing endpoints return.
     void setModels(const QStringList &modelIds);
+    // What POST …/images/generations answers (b64_json); empty → HTTP 500. Default: a 1×1 PNG.
+    void setImage(const QByteArray &image) { m_image = image; }
     int pendingReplies() const { return int(m_queue.size()); }
 
     QList<FakeRequest> requests() const { return m_requests; }
@@ -149,6 +151,8 @@ private:
     QQueue<FakeReply> m_queue;
     std::unique_ptr<FakeReply> m_default;
     QStringList m_models;
+    QByteArray m_image = QByteArray::fromBase64(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
     QList<FakeRequest> m_requests;
     QList<std::shared_ptr<Stream>> m_streams;
     int m_sequence = 0;

@@ -59,9 +59,27 @@ bool isPrivate(const QHostAddress &a)
 }
 
 constexpr qint64 kMaxResponseBytes = 512 * 1024;
-constexpr int kHttpTimeoutMs = 30000;
 
-void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJsonObject &args, ToolDone done)
+// Calls verdict with an error text when host is (or resolves to) a private address, or with "" when it may be reached.
+void checkHost(QNetworkAccessManager &network, const QString &host, bool allowPrivate, std::function<void(QString)> verdict)
+{
+    static const QString refused = QStringLiteral("Requests to private or loopback addresses are not allowed");
+    if (allowPrivate)
+        return verdict({});
+    QHostAddress literal;
+    if (literal.setAddress(host))
+        return verdict(isPrivate(literal) ? refused : QString());
+    QHostInfo::lookupHost(host, &network, [verdict](const QHostInfo &info) {
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+            return verdict(QStringLiteral("Cannot resolve host: ") + info.errorString());
+        for (const QHostAddress &a : info.addresses())
+            if (isPrivate(a))
+                return verdict(refused);
+        verdict({});
+    });
+}
+
+void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, int timeoutMs, const QJsonObject &args, ToolDone done)
 {
     const QUrl url(args.value(QStringLiteral("url")).toString(), QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.host().isEmpty())
@@ -72,10 +90,11 @@ void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJs
     if (!methods.contains(method))
         return done(error(QStringLiteral("method must be one of ") + methods.join(QStringLiteral(", "))));
 
-    auto send = [&network, url, method, args, done]() {
+    auto send = [&network, url, method, args, done, allowPrivate, timeoutMs]() {
         QNetworkRequest req(url);
-        req.setTransferTimeout(kHttpTimeoutMs);
-        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+        req.setTransferTimeout(timeoutMs);
+        // Every redirect target is checked like the first URL: a public host must not bounce us onto the LAN.
+        req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::UserVerifiedRedirectPolicy);
         req.setMaximumRedirectsAllowed(5);
         const QJsonObject headers = args.value(QStringLiteral("headers")).toObject();
         for (auto it = headers.begin(); it != headers.end(); ++it)
@@ -85,6 +104,22 @@ void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJs
         QNetworkReply *reply = network.sendCustomRequest(req, method.toLatin1(), body);
         auto received = std::make_shared<QByteArray>();
         auto truncated = std::make_shared<bool>(false);
+        auto refusedRedirect = std::make_shared<QString>();
+        QObject::connect(reply, &QNetworkReply::redirected, reply, [&network, reply, allowPrivate, refusedRedirect](const QUrl &to) {
+            if (to.scheme() != QLatin1String("http") && to.scheme() != QLatin1String("https")) {
+                *refusedRedirect = QStringLiteral("Redirect to a non-http(s) URL refused");
+                return reply->abort();
+            }
+            QPointer<QNetworkReply> guard(reply);
+            checkHost(network, to.host(), allowPrivate, [guard, refusedRedirect](const QString &why) {
+                if (!guard)
+                    return;
+                if (why.isEmpty())
+                    return Q_EMIT guard->redirectAllowed();
+                *refusedRedirect = QStringLiteral("Redirect refused: ") + why;
+                guard->abort();
+            });
+        });
         QObject::connect(reply, &QNetworkReply::readyRead, reply, [reply, received, truncated] {
             const QByteArray chunk = reply->readAll();
             if (received->size() + chunk.size() > kMaxResponseBytes) {
@@ -95,9 +130,12 @@ void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJs
             }
             received->append(chunk);
         });
-        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, received, truncated, done] {
+        QObject::connect(reply, &QNetworkReply::finished, reply, [reply, received, truncated, refusedRedirect, done] {
             reply->deleteLater();
-            received->append(reply->readAll().left(kMaxResponseBytes - received->size()));
+            if (!refusedRedirect->isEmpty())
+                return done(error(*refusedRedirect));
+            if (reply->isOpen())
+                received->append(reply->readAll().left(kMaxResponseBytes - received->size()));
             const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
             if (status == 0)
                 return done(error(QStringLiteral("Request failed: ") + reply->errorString()));
@@ -111,21 +149,9 @@ void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, const QJs
             done(out);
         });
     };
-    if (allowPrivate)
-        return send();
-    // Resolve first and refuse private targets (the reference blocks them too); a literal IP needs no lookup.
-    QHostAddress literal;
-    if (literal.setAddress(url.host())) {
-        if (isPrivate(literal))
-            return done(error(QStringLiteral("Requests to private or loopback addresses are not allowed")));
-        return send();
-    }
-    QHostInfo::lookupHost(url.host(), &network, [send, done](const QHostInfo &info) {
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-            return done(error(QStringLiteral("Cannot resolve host: ") + info.errorString()));
-        for (const QHostAddress &a : info.addresses())
-            if (isPrivate(a))
-                return done(error(QStringLiteral("Requests to private or loopback addresses are not allowed")));
+    checkHost(network, url.host(), allowPrivate, [send, done](const QString &why) {
+        if (!why.isEmpty())
+            return done(error(why));
         send();
     });
 }
@@ -202,8 +228,9 @@ void registerCoreTools(ToolRegistry &registry, const CoreToolDeps &deps)
                           {QStringLiteral("body"), prop(QStringLiteral("string"), QStringLiteral("Request body"))}},
                          {QStringLiteral("url")}),
                   ToolDefinition::Both, false, true,
-                  [&network = deps.network, allow = deps.allowPrivateNetwork](const ToolContext &, const QJsonObject &args, ToolDone done) {
-                      runHttpRequest(network, allow, args, std::move(done));
+                  [&network = deps.network, allow = deps.allowPrivateNetwork, timeout = deps.httpTimeoutMs](const ToolContext &, const QJsonObject &args,
+                                                                                                 ToolDone done) {
+                      runHttpRequest(network, allow, timeout, args, std::move(done));
                   }});
 }
 

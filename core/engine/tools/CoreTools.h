@@ -20,6 +20,7 @@ struct CoreToolDeps
     QString version;
     qint64 startedAtMs = 0;
     bool allowPrivateNetwork = false; // http_request to loopback/private hosts (off: SSRF defence)
+    int httpTimeoutMs = 30000;        // http_request: no byte for this long → error
 };
 
 // think, get_system_info, list_kins, notify, http_request.
