@@ -162,7 +162,7 @@ Result<quint16> Platform::start()
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
-    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus);
+    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications);
     m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
 
     HttpServerOptions opts;

@@ -2,6 +2,7 @@
 #include "KinFixture.h"
 
 #include "engine/MessageStore.h"
+#include "notifications/Mentions.h"
 #include "util/ZipArchive.h"
 
 #include <QFile>
@@ -399,6 +400,25 @@ private Q_SLOTS:
         QCOMPARE(f.api->del(base).status, 200);
         QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:cleared"), id); }));
         QCOMPARE(f.api->get(base).json().value("messages").toArray().size(), 0);
+    }
+
+    void mentionsNotifyTheMentionedUsers()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Room"), QString()).value("id").toString();
+        TestUser bob = f.addMember(QStringLiteral("bob"));
+        SseClient bobSse(f.server.port(), bob.cookie);
+        QVERIFY(bobSse.connectAndWait());
+        QCOMPARE(kinbot::Mentions::parse(QStringLiteral("hi @Bob, @bob and @carol_2; mail a@b.c")), QStringList({"bob", "carol_2"}));
+        QCOMPARE(f.send(kinId, QStringLiteral("@BOB can you look? cc @ada @nobody")).status, 202);
+        auto ev = bobSse.waitFor([](const SseFrame &fr) { return isEvent(fr, QStringLiteral("notification:new")); });
+        QVERIFY(ev);
+        const QJsonObject n = ev->data.value("notification").toObject();
+        QCOMPARE(n.value("type").toString(), QStringLiteral("mention"));
+        QCOMPARE(n.value("title").toString(), QStringLiteral("ada mentioned you"));
+        // Only bob: the sender mentioning themself and unknown names notify nobody.
+        auto rows = f.server.platform().database().selectOne(QStringLiteral("SELECT count(*) FROM notifications WHERE type = 'mention'"));
+        QCOMPARE(rows.value()->at(0).toInt(), 1);
     }
 
     void queueListingAndRemoval()

@@ -7,6 +7,7 @@
 #include "http/Exchange.h"
 #include "http/Reply.h"
 #include "kins/KinService.h"
+#include "notifications/Mentions.h"
 
 #include <QUuid>
 
@@ -15,8 +16,8 @@ namespace kinbot {
 static const QString kOk = QStringLiteral("ok");
 
 MessagesController::MessagesController(KinService &kins, MessageStore &messages, QueueStore &queue, ConversationEngine &engine,
-                                       EventBus &bus)
-    : m_kins(kins), m_messages(messages), m_queue(queue), m_engine(engine), m_bus(bus)
+                                       EventBus &bus, const Database &db, NotificationService &notifications)
+    : m_kins(kins), m_messages(messages), m_queue(queue), m_engine(engine), m_bus(bus), m_db(db), m_notifications(notifications)
 {
 }
 
@@ -109,6 +110,7 @@ void MessagesController::send(const ExchangePtr &ex)
         return ex->fail(queued.error());
     ex->send(Reply::json(QJsonObject{{QStringLiteral("messageId"), queued->id}, {QStringLiteral("queuePosition"), m_queue.pendingCount(kin->id)}},
                          202));
+    Mentions::notify(m_db, m_notifications, ex->principal.userId, kin->id, kin->name, in->content);
 }
 
 void MessagesController::stop(const ExchangePtr &ex)

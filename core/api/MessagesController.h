@@ -10,7 +10,9 @@ namespace kinbot {
 class ConversationEngine;
 class EventBus;
 class KinService;
+class Database;
 class MessageStore;
+class NotificationService;
 class QueueStore;
 
 // /api/kins/:kinId/messages: the main conversation — history pages, sending (queued), stop, clear, the queue, reactions.
@@ -20,7 +22,8 @@ public:
     static constexpr int kMaxMessageLength = 32000;
     static constexpr int kMaxFiles = 10;
 
-    MessagesController(KinService &kins, MessageStore &messages, QueueStore &queue, ConversationEngine &engine, EventBus &bus);
+    MessagesController(KinService &kins, MessageStore &messages, QueueStore &queue, ConversationEngine &engine, EventBus &bus,
+                       const Database &db, NotificationService &notifications);
 
     void list(const ExchangePtr &ex);
     void send(const ExchangePtr &ex);
@@ -45,6 +48,8 @@ private:
     QueueStore &m_queue;
     ConversationEngine &m_engine;
     EventBus &m_bus;
+    const Database &m_db;
+    NotificationService &m_notifications;
 };
 
 } // namespace kinbot
