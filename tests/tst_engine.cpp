@@ -496,6 +496,63 @@ private Q_SLOTS:
         QCOMPARE(last21.toObject().value("success").toBool(), true);
     }
 
+    void deletingAKinMidTurnIsClean()
+    {
+        KinFixture f;
+        const QString provider = f.addProvider();
+        const QString doomed = f.addKin(QStringLiteral("Doomed"), provider).value("id").toString();
+        const QString other = f.addKin(QStringLiteral("Other"), provider).value("id").toString();
+        auto sse = f.openSse();
+        QStringList many;
+        for (int i = 0; i < 40; ++i)
+            many << QStringLiteral("t%1 ").arg(i);
+        f.fake.enqueue(FakeReply::text(many).chunkDelayMs(50));
+        QCOMPARE(f.send(doomed, QStringLiteral("long story")).status, 202);
+        QCOMPARE(f.send(doomed, QStringLiteral("queued behind")).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:token"), doomed); }));
+        QCOMPARE(f.api->del("/api/kins/" + doomed.toUtf8()).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(f.fake.openStreams(), 0, 5000); // its model stream was cancelled
+        // Nothing of it remains, and nothing more runs for it; other Kins carry on.
+        auto left = f.server.platform().database().selectOne(
+            QStringLiteral("SELECT (SELECT count(*) FROM messages WHERE kin_id = ?) + (SELECT count(*) FROM queue_items WHERE kin_id = ?)"),
+            {doomed, doomed});
+        QCOMPARE(left.value()->at(0).toInt(), 0);
+        f.fake.enqueue(FakeReply::text({QStringLiteral("still here")}));
+        QCOMPARE(f.send(other, QStringLiteral("you ok?")).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, other, QStringLiteral("chat:done")), 1, 5000);
+        QCOMPARE(f.fake.chatRequests().size(), 2);
+        QCOMPARE(countOf(*sse, doomed, QStringLiteral("chat:done")), 0);
+    }
+
+    void closingAQuickSessionStopsItsTurn()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Side"), f.addProvider()).value("id").toString();
+        auto sse = f.openSse();
+        const QByteArray sid = f.api->postJson("/api/kins/" + kinId.toUtf8() + "/quick-sessions", {}).json().value("id").toString().toUtf8();
+        QStringList many;
+        for (int i = 0; i < 40; ++i)
+            many << QStringLiteral("q%1 ").arg(i);
+        f.fake.enqueue(FakeReply::text(many).chunkDelayMs(50));
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/messages", {{"content", "tell me"}}).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:token"), kinId); }));
+        // Meanwhile the main conversation is free: the quick slot runs beside it.
+        f.fake.enqueue(FakeReply::text({QStringLiteral("main answer")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("main question")).status, 202);
+        auto mainDone = sse->waitFor([&](const SseFrame &fr) {
+            return isEvent(fr, QStringLiteral("chat:done"), kinId) && !fr.data.contains("sessionId");
+        });
+        QVERIFY(mainDone);
+        QCOMPARE(mainDone->data.value("content").toString(), QStringLiteral("main answer"));
+        QCOMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/close", {}).status, 200);
+        auto quickDone = sse->waitFor([&](const SseFrame &fr) {
+            return isEvent(fr, QStringLiteral("chat:done"), kinId) && fr.data.value("sessionId").toString() == QString::fromUtf8(sid);
+        });
+        QVERIFY(quickDone);
+        QVERIFY(!quickDone->data.value("content").toString().contains(QStringLiteral("q39")));
+        QTRY_COMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/messages/stop", {}).errorCode(), QStringLiteral("NOT_STREAMING"));
+    }
+
     void restartResumesPendingWork()
     {
         QTemporaryDir dir;
