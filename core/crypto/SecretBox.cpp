@@ -15,8 +15,6 @@ namespace kinbot {
 namespace {
 
 constexpr char kVersion = 1;
-constexpr int kNonceBytes = 12;
-constexpr int kTagBytes = 16;
 
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
@@ -27,15 +25,14 @@ SecretBox::SecretBox(QByteArray key32) : m_key(std::move(key32))
     Q_ASSERT(m_key.size() == 32);
 }
 
-QString SecretBox::seal(const QByteArray &plain, const QByteArray &context) const
+QByteArray SecretBox::sealRaw(const QByteArray &plain, const QByteArray &context) const
 {
     const QByteArray nonce = ids::randomBytes(kNonceBytes);
     CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
     QByteArray out;
-    out.resize(1 + kNonceBytes + plain.size() + kTagBytes);
-    out[0] = kVersion;
-    std::copy(nonce.cbegin(), nonce.cend(), out.begin() + 1);
-    auto *cipher = reinterpret_cast<unsigned char *>(out.data() + 1 + kNonceBytes);
+    out.resize(kNonceBytes + plain.size() + kTagBytes);
+    std::copy(nonce.cbegin(), nonce.cend(), out.begin());
+    auto *cipher = reinterpret_cast<unsigned char *>(out.data() + kNonceBytes);
     int len = 0;
     int total = 0;
     bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1
@@ -55,17 +52,16 @@ QString SecretBox::seal(const QByteArray &plain, const QByteArray &context) cons
         // Only an OpenSSL malfunction gets here; never store a half-made value.
         qFatal("AES-256-GCM encryption failed");
     }
-    return QString::fromLatin1(out.toBase64());
+    return out;
 }
 
-Result<QByteArray> SecretBox::open(const QString &sealed, const QByteArray &context) const
+Result<QByteArray> SecretBox::openRaw(const QByteArray &raw, const QByteArray &context) const
 {
     const ApiError bad = ApiError::internal(QStringLiteral("Stored secret cannot be decrypted (wrong key or corrupted data)"));
-    const QByteArray raw = QByteArray::fromBase64(sealed.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (raw.size() < 1 + kNonceBytes + kTagBytes || raw.at(0) != kVersion)
+    if (raw.size() < kNonceBytes + kTagBytes)
         return bad;
-    const qsizetype cipherLen = raw.size() - 1 - kNonceBytes - kTagBytes;
-    const auto *nonce = reinterpret_cast<const unsigned char *>(raw.constData() + 1);
+    const qsizetype cipherLen = raw.size() - kNonceBytes - kTagBytes;
+    const auto *nonce = reinterpret_cast<const unsigned char *>(raw.constData());
     const auto *cipher = nonce + kNonceBytes;
     QByteArray tag = raw.right(kTagBytes);
     QByteArray plain;
@@ -86,10 +82,25 @@ Result<QByteArray> SecretBox::open(const QString &sealed, const QByteArray &cont
     ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1;
     ok = ok && EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char *>(plain.data()) + total, &len) == 1;
     if (!ok) {
+        // The plaintext buffer may hold unauthenticated bytes: wipe it, never hand it out.
+        plain.fill('\0');
         qCWarning(lcSecretBox) << "authentication of a sealed secret failed";
         return bad;
     }
     return plain;
+}
+
+QString SecretBox::seal(const QByteArray &plain, const QByteArray &context) const
+{
+    return QString::fromLatin1((QByteArray(1, kVersion) + sealRaw(plain, context)).toBase64());
+}
+
+Result<QByteArray> SecretBox::open(const QString &sealed, const QByteArray &context) const
+{
+    const QByteArray raw = QByteArray::fromBase64(sealed.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (raw.isEmpty() || raw.at(0) != kVersion)
+        return ApiError::internal(QStringLiteral("Stored secret cannot be decrypted (wrong key or corrupted data)"));
+    return openRaw(raw.mid(1), context);
 }
 
 } // namespace kinbot
