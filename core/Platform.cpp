@@ -10,6 +10,7 @@
 #include "api/RouteTable.h"
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
+#include "api/VaultController.h"
 #include "auth/AccountService.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
@@ -38,6 +39,7 @@
 #include "storage/Migrator.h"
 #include "system/VersionChecker.h"
 #include "util/Clock.h"
+#include "vault/VaultService.h"
 
 #include <QDir>
 #include <QFile>
@@ -87,6 +89,9 @@ Result<quint16> Platform::start()
     QFile::setPermissions(m_config.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     const QString uploadsDir = m_config.dataDir + QStringLiteral("/uploads");
     dir.mkpath(uploadsDir);
+    const QString vaultDir = m_config.dataDir + QStringLiteral("/vault");
+    dir.mkpath(vaultDir);
+    QFile::setPermissions(vaultDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
 
     auto key = EncryptionKey::loadOrCreate(m_config.dataDir, m_config.encryptionKeyHex);
     if (!key)
@@ -127,6 +132,8 @@ Result<quint16> Platform::start()
     m_queue = std::make_unique<QueueStore>(*m_db, m_clock);
     m_quickSessions = std::make_unique<QuickSessionStore>(*m_db, m_clock);
     m_notifications = std::make_unique<NotificationService>(*m_db, *m_bus, m_clock);
+    m_vault = std::make_unique<VaultService>(*m_db, *m_secretBox, m_clock, *m_logger, vaultDir);
+    m_vault->checkKey();
     m_tools = std::make_unique<ToolRegistry>();
     registerCoreTools(*m_tools, CoreToolDeps{*m_kins, *m_notifications, *m_network, m_clock, kinbotVersion(), startedAt,
                                              m_config.allowPrivateNetwork});
@@ -164,13 +171,15 @@ Result<quint16> Platform::start()
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications);
     m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
+    m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
     m_http = std::make_unique<HttpServer>(opts, *m_logger);
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
-                                      *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController}));
+                                      *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
+                                      *m_vaultController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -44,6 +44,8 @@ class SettingsController;
 class SettingsStore;
 class SseHub;
 class SystemController;
+class VaultController;
+class VaultService;
 class VersionChecker;
 
 QString kinbotVersion();
@@ -75,6 +77,7 @@ public:
     ConversationEngine &engine() { return *m_engine; }
     ToolRegistry &tools() { return *m_tools; }
     MessageStore &messages() { return *m_messages; }
+    VaultService &vault() { return *m_vault; }
 
 private:
     ServerConfig m_config;
@@ -101,6 +104,7 @@ private:
     std::unique_ptr<QueueStore> m_queue;
     std::unique_ptr<QuickSessionStore> m_quickSessions;
     std::unique_ptr<NotificationService> m_notifications;
+    std::unique_ptr<VaultService> m_vault;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;
@@ -113,6 +117,7 @@ private:
     std::unique_ptr<KinWizardController> m_kinWizardController;
     std::unique_ptr<MessagesController> m_messagesController;
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
+    std::unique_ptr<VaultController> m_vaultController;
     std::unique_ptr<HttpServer> m_http;
 };
 

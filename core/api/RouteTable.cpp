@@ -9,6 +9,7 @@
 #include "api/QuickSessionsController.h"
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
+#include "api/VaultController.h"
 
 namespace kinbot {
 
@@ -126,6 +127,26 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/quick-sessions/:id/messages", A::Member, h(c.quickSessions, &QuickSessionsController::send)},
         {"POST", "/api/quick-sessions/:id/messages/stop", A::Member, h(c.quickSessions, &QuickSessionsController::stop)},
         {"POST", "/api/quick-sessions/:id/close", A::Member, h(c.quickSessions, &QuickSessionsController::close)},
+
+        // --- vault (any member, as in the reference: one shared household vault) ---
+        {"GET", "/api/vault", A::Member, h(c.vault, &VaultController::listSecrets)},
+        {"POST", "/api/vault", A::Member, h(c.vault, &VaultController::createSecret)},
+        {"PATCH", "/api/vault/:id", A::Member, h(c.vault, &VaultController::updateSecret)},
+        {"DELETE", "/api/vault/:id", A::Member, h(c.vault, &VaultController::deleteSecret)},
+        {"GET", "/api/vault/entries", A::Member, h(c.vault, &VaultController::listEntries)},
+        {"POST", "/api/vault/entries", A::Member, h(c.vault, &VaultController::createEntry)},
+        {"GET", "/api/vault/entries/:id", A::Member, h(c.vault, &VaultController::getEntry)},
+        {"PATCH", "/api/vault/entries/:id", A::Member, h(c.vault, &VaultController::updateEntry)},
+        {"DELETE", "/api/vault/entries/:id", A::Member, h(c.vault, &VaultController::deleteEntry)},
+        {"GET", "/api/vault/entries/:id/attachments", A::Member, h(c.vault, &VaultController::listAttachments)},
+        {"POST", "/api/vault/entries/:id/attachments", A::Member, h(c.vault, &VaultController::uploadAttachment), env,
+         VaultController::maxUploadBody()},
+        {"GET", "/api/vault/attachments/:id", A::Member, h(c.vault, &VaultController::downloadAttachment)},
+        {"DELETE", "/api/vault/attachments/:id", A::Member, h(c.vault, &VaultController::deleteAttachment)},
+        {"GET", "/api/vault/types", A::Member, h(c.vault, &VaultController::listTypes)},
+        {"POST", "/api/vault/types", A::Member, h(c.vault, &VaultController::createType)},
+        {"PATCH", "/api/vault/types/:id", A::Member, h(c.vault, &VaultController::updateType)},
+        {"DELETE", "/api/vault/types/:id", A::Member, h(c.vault, &VaultController::deleteType)},
     };
 }
 

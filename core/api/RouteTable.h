@@ -15,6 +15,7 @@ class ProvidersController;
 class QuickSessionsController;
 class SettingsController;
 class SystemController;
+class VaultController;
 
 struct Controllers
 {
@@ -27,6 +28,7 @@ struct Controllers
     KinWizardController &kinWizard;
     MessagesController &messages;
     QuickSessionsController &quickSessions;
+    VaultController &vault;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
