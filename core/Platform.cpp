@@ -25,6 +25,7 @@
 #include "engine/ToolRegistry.h"
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/InterKinTools.h"
+#include "engine/tools/VaultTools.h"
 #include "kins/KinService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
@@ -147,6 +148,7 @@ Result<quint16> Platform::start()
                        *m_notifications, *m_logger},
         engineOptions);
     registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
     m_notifications->setKinInfoLookup([this](const QString &kinId) {

@@ -1,12 +1,17 @@
 // The Vault: /api/vault routes over real HTTP, encryption at rest (round trip, tamper, wrong key), attachments,
-// secrets kept out of the data dir, logs and SSE.
+// secrets kept out of the data dir, logs and SSE, the Kin vault tools, and redaction in the prompt path.
 #include "KinFixture.h"
 
 #include "crypto/SecretBox.h"
+#include "engine/ConversationEngine.h"
+#include "engine/MessageStore.h"
+#include "engine/ToolRegistry.h"
 #include "util/Ids.h"
 #include "vault/VaultService.h"
 
 #include <QDirIterator>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 
 using namespace kinbot::test;
@@ -62,6 +67,22 @@ QByteArray sseText(const SseClient &sse)
     return out;
 }
 
+QJsonObject runTool(KinFixture &f, const QString &name, const QString &kinId, const QJsonObject &args)
+{
+    const kinbot::ToolDefinition *tool = f.server.platform().tools().find(name);
+    if (!tool)
+        return {{"error", "no such tool " + name}};
+    kinbot::ToolContext ctx;
+    ctx.kinId = kinId;
+    std::optional<QJsonValue> result;
+    tool->execute(ctx, args, [&](const QJsonValue &v) { result = v; });
+    QElapsedTimer t;
+    t.start();
+    while (!result && t.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return result ? result->toObject() : QJsonObject{{"error", "tool timed out in the test"}};
+}
+
 QByteArray compact(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
@@ -73,6 +94,47 @@ QString createEntry(HttpClient &api, const QString &key, const QString &type, co
     if (r.status != 201)
         qWarning() << "entry create:" << r.status << r.body;
     return r.json().value("entry").toObject().value("id").toString();
+}
+
+// A loopback HTTP server that answers every request with the request itself (head and body) as its body.
+class EchoHttp : public QTcpServer
+{
+public:
+    QList<QByteArray> received;
+    EchoHttp()
+    {
+        listen(QHostAddress::LocalHost);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                connect(s, &QTcpSocket::readyRead, s, [this, s, buffer] {
+                    *buffer += s->readAll();
+                    const qsizetype end = buffer->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    qsizetype length = 0;
+                    for (const QByteArray &line : buffer->left(end).split('\n'))
+                        if (line.toLower().startsWith("content-length:"))
+                            length = line.mid(15).trimmed().toLongLong();
+                    if (buffer->size() < end + 4 + length)
+                        return;
+                    received.append(*buffer);
+                    s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + QByteArray::number(buffer->size())
+                             + "\r\nConnection: close\r\n\r\n" + *buffer);
+                    s->disconnectFromHost();
+                });
+            }
+        });
+    }
+    QString url() const { return QStringLiteral("http://127.0.0.1:%1/echo").arg(serverPort()); }
+};
+
+int chatDones(const SseClient &sse, const QString &kinId)
+{
+    int n = 0;
+    for (const SseFrame &fr : sse.frames())
+        n += isEvent(fr, QStringLiteral("chat:done"), kinId);
+    return n;
 }
 
 const QString kKey1 = QString(64, QLatin1Char('a'));
@@ -373,6 +435,11 @@ private Q_SLOTS:
             const QByteArray logs = api.get("/api/logs?limit=200").body;
             QVERIFY(logs.contains("The encryption key does not open the stored vault values"));
             QVERIFY(!logs.contains(kKey1.toLatin1()) && !logs.contains(kKey2.toLatin1()));
+            // A Kin gets the same refusal, not a placeholder that would never expand.
+            const kinbot::ToolDefinition *tool = s.platform().tools().find(QStringLiteral("get_secret"));
+            std::optional<QJsonValue> result;
+            tool->execute({}, {{"key", "FIRST"}}, [&](const QJsonValue &v) { result = v; });
+            QVERIFY(result && result->toObject().value("error").toString().contains("cannot be decrypted"));
         }
         {
             // Nothing was damaged: the original key opens everything again.
@@ -632,6 +699,225 @@ private Q_SLOTS:
         // No vault event at all (as in the reference).
         for (const SseFrame &fr : sse->frames())
             QVERIFY(!fr.data.value("type").toString().startsWith(QLatin1String("vault")));
+    }
+
+    void kinToolsThroughTheRegistry()
+    {
+        KinFixture f([](kinbot::ServerConfig &c) { c.allowPrivateNetwork = true; });
+        HttpClient &api = *f.api;
+        const QString kin = f.addKin(QStringLiteral("Keeper"), QString()).value("id").toString();
+        const QString other = f.addKin(QStringLiteral("Other"), QString()).value("id").toString();
+        const QString token = QStringLiteral("ghp_ToolValue_1234567890");
+
+        // Registered in the vault domain, main agents only.
+        for (const char *name : {"get_secret", "redact_message", "create_secret", "update_secret", "delete_secret", "search_secrets",
+                                 "get_vault_entry", "create_vault_entry", "create_vault_type", "get_vault_attachment"}) {
+            const kinbot::ToolDefinition *t = f.server.platform().tools().find(QLatin1String(name));
+            QVERIFY2(t, name);
+            QCOMPARE(t->domain, QStringLiteral("vault"));
+            QCOMPARE(t->availability, kinbot::ToolDefinition::MainOnly);
+        }
+        QCOMPARE(f.server.platform().tools().find(QStringLiteral("create_secret"))->sensitiveArgs, QStringList{QStringLiteral("value")});
+        const QJsonObject listing = api.get("/api/kins/" + path(kin) + "/tools").json();
+        QVERIFY(compact(listing).contains("\"domain\":\"vault\""));
+
+        QJsonObject r = runTool(f, "create_secret", kin, {{"key", "GH_TOKEN"}, {"value", token}, {"description", "GitHub API"}});
+        QVERIFY2(!r.contains("error"), compact(r).constData());
+        QCOMPARE(r.value("key").toString(), QStringLiteral("GH_TOKEN"));
+        QCOMPARE(r.value("placeholder").toString(), QStringLiteral("{{secret:GH_TOKEN}}"));
+        QVERIFY(runTool(f, "create_secret", kin, {{"key", "GH_TOKEN"}, {"value", "x"}}).value("error").toString().contains("already exists"));
+        QVERIFY(runTool(f, "create_secret", kin, {{"key", "NOVALUE"}}).contains("error"));
+        const QJsonArray entries = api.get("/api/vault/entries").json().value("entries").toArray();
+        QCOMPARE(entries[0].toObject().value("createdByKinId").toString(), kin);
+
+        r = runTool(f, "search_secrets", kin, {{"query", "github"}});
+        QCOMPARE(r.value("secrets").toArray().size(), 1);
+        QCOMPARE(r.value("secrets").toArray()[0].toObject().value("key").toString(), QStringLiteral("GH_TOKEN"));
+        QCOMPARE(runTool(f, "search_secrets", kin, {{"query", "gh_"}}).value("secrets").toArray().size(), 1);
+        QCOMPARE(runTool(f, "search_secrets", kin, {{"query", "zzz"}}).value("secrets").toArray().size(), 0);
+
+        // The model gets a placeholder, never the value.
+        r = runTool(f, "get_secret", kin, {{"key", "GH_TOKEN"}});
+        QCOMPARE(r.value("placeholder").toString(), QStringLiteral("{{secret:GH_TOKEN}}"));
+        QVERIFY(!compact(r).contains(token.toUtf8()));
+        QCOMPARE(runTool(f, "get_secret", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Secret not found"));
+
+        const QString rotated = QStringLiteral("ghp_Rotated_0987654321");
+        QCOMPARE(runTool(f, "update_secret", kin, {{"key", "GH_TOKEN"}, {"value", rotated}}).value("key").toString(), QStringLiteral("GH_TOKEN"));
+        QVERIFY(runTool(f, "update_secret", kin, {{"key", "NOPE"}, {"value", "v"}}).value("error").toString().contains("not found"));
+        QCOMPARE(api.get("/api/vault/entries/" + path(entries[0].toObject().value("id").toString())).json().value("value").toString(), rotated);
+
+        // Typed entries and custom types.
+        r = runTool(f, "create_vault_type", kin, {{"name", "WiFi"}, {"slug", "wifi"},
+                                                  {"fields", QJsonArray{QJsonObject{{"name", "ssid"}, {"label", "SSID"}, {"type", "text"}, {"required", true}},
+                                                                        QJsonObject{{"name", "password"}, {"label", "Password"}, {"type", "password"}}}}});
+        QCOMPARE(r.value("slug").toString(), QStringLiteral("wifi"));
+        QVERIFY(runTool(f, "create_vault_type", kin, {{"name", "Card2"}, {"slug", "card"}, {"fields", QJsonArray{}}}).contains("error"));
+        const QString wifiPassword = QStringLiteral("wifi-pass-xyz-31337");
+        r = runTool(f, "create_vault_entry", kin, {{"key", "HOME_WIFI"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"ssid", "MyNet"}, {"password", wifiPassword}}}});
+        QCOMPARE(r.value("entryType").toString(), QStringLiteral("wifi"));
+        QVERIFY(runTool(f, "create_vault_entry", kin, {{"key", "W2"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"password", "p"}}}}).contains("error"));
+        QVERIFY(runTool(f, "update_secret", kin, {{"key", "HOME_WIFI"}, {"value", "v"}}).value("error").toString().contains("wifi entry"));
+        const QString wifiId = api.get("/api/vault/entries?type=wifi").json().value("entries").toArray()[0].toObject().value("id").toString();
+        QByteArray fileBytes = "-----BEGIN CERT-----\nFILE-SECRET-abcdef\n-----END CERT-----\n";
+        const QString attId = upload(api, wifiId, QStringLiteral("cert.pem"), "application/x-pem-file", fileBytes).json()
+                                  .value("attachment").toObject().value("id").toString();
+
+        r = runTool(f, "get_vault_entry", kin, {{"key", "HOME_WIFI"}});
+        QCOMPARE(r.value("entryType").toString(), QStringLiteral("wifi"));
+        QCOMPARE(r.value("fields").toObject().value("password").toString(), QStringLiteral("{{secret:HOME_WIFI.password}}"));
+        QCOMPARE(r.value("fields").toObject().value("ssid").toString(), QStringLiteral("{{secret:HOME_WIFI.ssid}}"));
+        QCOMPARE(r.value("attachments").toArray()[0].toObject().value("id").toString(), attId);
+        QVERIFY(!compact(r).contains(wifiPassword.toUtf8()));
+        QCOMPARE(runTool(f, "get_vault_entry", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Entry not found"));
+
+        r = runTool(f, "get_vault_attachment", kin, {{"attachment_id", attId}});
+        QCOMPARE(r.value("name").toString(), QStringLiteral("cert.pem"));
+        QCOMPARE(r.value("size").toInt(), fileBytes.size());
+        QCOMPARE(r.value("placeholder").toString(), "{{secret-file:" + attId + "}}");
+        QVERIFY(!compact(r).contains("FILE-SECRET"));
+        QVERIFY(runTool(f, "get_vault_attachment", kin, {{"attachment_id", "../../kinbot.db"}}).contains("error"));
+
+        // http_request expands placeholders just before sending; its result goes back without the values even when
+        // the server echoes them.
+        EchoHttp echo;
+        r = runTool(f, "http_request", kin, {{"url", echo.url() + "?ssid={{secret:HOME_WIFI.ssid}}"},
+                                             {"method", "POST"},
+                                             {"headers", QJsonObject{{"Authorization", "Bearer {{secret:GH_TOKEN}}"}}},
+                                             {"body", "pw={{secret:HOME_WIFI.password}}&cert={{ secret-file:" + attId + " }}"}});
+        QVERIFY2(!r.contains("error"), compact(r).constData());
+        QCOMPARE(echo.received.size(), 1);
+        const QByteArray sent = echo.received[0];
+        QVERIFY(sent.contains("Authorization: Bearer " + rotated.toUtf8()));
+        QVERIFY(sent.contains("ssid=MyNet"));
+        QVERIFY(sent.contains("pw=" + wifiPassword.toUtf8()));
+        QVERIFY(sent.contains("cert=" + fileBytes.toBase64()));
+        const QByteArray result = compact(r);
+        QVERIFY(!result.contains(rotated.toUtf8()));
+        QVERIFY(!result.contains(wifiPassword.toUtf8()));
+        QVERIFY(!result.contains(fileBytes.toBase64()));
+        QVERIFY(result.contains("{{secret:GH_TOKEN}}"));
+        QVERIFY(runTool(f, "http_request", kin, {{"url", echo.url()}, {"headers", QJsonObject{{"X", "{{secret:MISSING}}"}}}})
+                    .value("error").toString().contains("MISSING"));
+        QVERIFY(runTool(f, "http_request", kin, {{"url", echo.url()}, {"body", "{{secret:HOME_WIFI}}"}}).value("error").toString().contains("field"));
+        QCOMPARE(echo.received.size(), 1);
+
+        // Deleting: only what this Kin created.
+        QVERIFY(runTool(f, "delete_secret", other, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not created by this Kin"));
+        api.postJson("/api/vault", {{"key", "ADMIN_MADE"}, {"value", "admin-made-value"}});
+        QVERIFY(runTool(f, "delete_secret", kin, {{"key", "ADMIN_MADE"}}).contains("error"));
+        QCOMPARE(runTool(f, "delete_secret", kin, {{"key", "GH_TOKEN"}}).value("success").toBool(), true);
+        QVERIFY(runTool(f, "delete_secret", kin, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not found"));
+
+        // redact_message on a stored message of the Kin.
+        kinbot::MessageRecord m;
+        m.kinId = kin;
+        m.role = QStringLiteral("user");
+        m.content = QStringLiteral("my password is hunter2-hunter2, keep it");
+        m.sourceType = QStringLiteral("user");
+        auto stored = f.server.platform().messages().insert(m);
+        QVERIFY(stored);
+        QVERIFY(runTool(f, "redact_message", kin, {}).contains("error"));
+        QVERIFY(runTool(f, "redact_message", other, {{"content_match", "hunter2-hunter2"}}).contains("error"));
+        QVERIFY(runTool(f, "redact_message", kin, {{"content_match", "hunter2"}, {"redacted_text", "x hunter2 x"}}).contains("error"));
+        r = runTool(f, "redact_message", kin, {{"content_match", "hunter2-hunter2"}, {"redacted_text", "[SECRET: PW]"}});
+        QCOMPARE(r.value("success").toBool(), true);
+        QCOMPARE(r.value("messageId").toString(), stored->id);
+        auto after = f.server.platform().messages().find(kin, stored->id);
+        QCOMPARE(after.value()->content, QStringLiteral("my password is [SECRET: PW], keep it"));
+        QVERIFY(after.value()->isRedacted);
+        QCOMPARE(runTool(f, "redact_message", kin, {{"message_id", stored->id}}).value("success").toBool(), true);
+        QCOMPARE(f.server.platform().messages().find(kin, stored->id).value()->content, QStringLiteral("[REDACTED]"));
+        QVERIFY(runTool(f, "redact_message", kin, {{"message_id", "nope"}}).contains("error"));
+    }
+
+    // A user types a secret; the Kin stores it and redacts the message: the model never sees it again, and neither
+    // the data dir nor the SSE stream keeps it.
+    void redactionKeepsTheSecretOutOfTheNextRequests()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Keeper"), f.addProvider()).value("id").toString();
+        auto sse = f.openSse();
+        const QString secret = QStringLiteral("sk-live-REDACT-me-0123456789");
+        f.fake.enqueue(FakeReply::toolCalls(
+            {{QStringLiteral("c1"), QStringLiteral("create_secret"),
+              compact({{"key", "OPENAI_KEY"}, {"value", secret}, {"description", "the user key"}})},
+             {QStringLiteral("c2"), QStringLiteral("redact_message"), compact({{"content_match", secret}, {"redacted_text", "[SECRET: OPENAI_KEY]"}})}},
+            {QStringLiteral("Storing it. ")}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Stored as OPENAI_KEY and removed from the chat.")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("Here is my key ") + secret + QStringLiteral(" please keep it")).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:done"), kinId); }, 10000));
+
+        QVERIFY(f.fake.waitForChatRequests(2));
+        QVERIFY(f.fake.chatRequests()[0].body.contains(secret.toUtf8())); // the model had to read it once
+        const QByteArray step2 = f.fake.chatRequests()[1].body;
+        QVERIFY2(!step2.contains(secret.toUtf8()), "the second step of the turn still carries the secret");
+        QVERIFY(step2.contains("Here is my key [SECRET: OPENAI_KEY] please keep it"));
+
+        // Stored: the vault has it; the conversation does not.
+        const QString entryId = f.api->get("/api/vault/entries").json().value("entries").toArray()[0].toObject().value("id").toString();
+        QCOMPARE(f.api->get("/api/vault/entries/" + path(entryId)).json().value("value").toString(), secret);
+        const HttpResponse list = f.api->get("/api/kins/" + path(kinId) + "/messages");
+        QVERIFY(!list.body.contains(secret.toUtf8()));
+        const QJsonArray rows = list.json().value("messages").toArray();
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].toObject().value("content").toString(), QStringLiteral("Here is my key [SECRET: OPENAI_KEY] please keep it"));
+        QCOMPARE(rows[0].toObject().value("isRedacted").toBool(), true);
+        const QJsonArray calls = rows[1].toObject().value("toolCalls").toArray();
+        QCOMPARE(calls.size(), 2);
+        QCOMPARE(calls[0].toObject().value("args").toObject().value("value").toString(), QStringLiteral("[REDACTED]"));
+        QCOMPARE(calls[0].toObject().value("args").toObject().value("key").toString(), QStringLiteral("OPENAI_KEY"));
+        QCOMPARE(calls[1].toObject().value("args").toObject().value("content_match").toString(), QStringLiteral("[REDACTED]"));
+        QCOMPARE(calls[1].toObject().value("result").toObject().value("success").toBool(), true);
+
+        // The next turn is built from the stored rows: still nothing.
+        f.fake.enqueue(FakeReply::text({QStringLiteral("You are welcome.")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("thanks")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(3));
+        QTRY_COMPARE_WITH_TIMEOUT(chatDones(*sse, kinId), 2, 5000);
+        const QByteArray turn2 = f.fake.chatRequests()[2].body;
+        QVERIFY(!turn2.contains(secret.toUtf8()));
+        QVERIFY(turn2.contains("[SECRET: OPENAI_KEY]"));
+        QVERIFY(turn2.contains("create_secret"));
+
+        // Nor did any SSE frame, log line or file of the data dir keep it.
+        QVERIFY(!sseText(*sse).contains(secret.toUtf8()));
+        QVERIFY(!f.api->get("/api/logs?limit=200").body.contains(secret.toUtf8()));
+        QStringList files;
+        const QByteArray disk = allFileBytes(f.server.dataDir(), &files);
+        QVERIFY2(!disk.contains(secret.toUtf8()), qPrintable(files.join(',')));
+        QVERIFY(!disk.contains("REDACT-me"));
+    }
+
+    // Without an explicit redact_message, a value the Kin stores still leaves the message it came from.
+    void storingASecretScrubsTheIncomingMessage()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Keeper"), f.addProvider()).value("id").toString();
+        auto sse = f.openSse();
+        const QString secret = QStringLiteral("tok_AUTO_scrub_55555");
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("c1"), QStringLiteral("create_secret"), compact({{"key", "AUTO"}, {"value", secret}})}}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Done, I kept "), secret, QStringLiteral(" safe.")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("store ") + secret).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:done"), kinId); }, 10000));
+        QVERIFY(f.fake.waitForChatRequests(2));
+        QVERIFY(!f.fake.chatRequests()[1].body.contains(secret.toUtf8()));
+
+        const QJsonArray rows = f.api->get("/api/kins/" + path(kinId) + "/messages").json().value("messages").toArray();
+        QCOMPARE(rows[0].toObject().value("content").toString(), QStringLiteral("store [REDACTED]"));
+        QCOMPARE(rows[0].toObject().value("isRedacted").toBool(), true);
+        // The reply that echoed it is stored (and announced by chat:done) without it; only the live tokens carried it.
+        QCOMPARE(rows[1].toObject().value("content").toString(), QStringLiteral("Done, I kept [REDACTED] safe."));
+        auto done = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:done"), kinId); });
+        QVERIFY(!compact(done->data).contains(secret.toUtf8()));
+        // The tool-call event showed the masked argument.
+        auto call = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:tool-call"), kinId); });
+        QCOMPARE(call->data.value("args").toObject().value("value").toString(), QStringLiteral("[REDACTED]"));
+
+        f.fake.enqueue(FakeReply::text({QStringLiteral("ok")}));
+        QCOMPARE(f.send(kinId, QStringLiteral("next")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(3));
+        QVERIFY(!f.fake.chatRequests()[2].body.contains(secret.toUtf8()));
     }
 };
 

@@ -469,6 +469,12 @@ void ConversationEngine::onTurnFinished(const QString &key, const TurnOutcome &o
             m_s.logger.error(kModule, QStringLiteral("Could not store the reply"), {{QStringLiteral("kinId"), kinId}});
     }
 
+    // Secrets the turn handled (a value the Kin stored in the vault, text it redacted) leave the message that started
+    // the turn as well, so they are not replayed to the model by the next turn.
+    if (outcome.redactions && !outcome.redactions->isEmpty())
+        if (Status st = m_s.messages.scrub(slot.item.createdMessageId, *outcome.redactions); !st)
+            m_s.logger.error(kModule, QStringLiteral("Could not redact the incoming message"), {{QStringLiteral("kinId"), kinId}});
+
     QJsonObject done{{QStringLiteral("messageId"), slot.assistantId}, {QStringLiteral("content"), content}};
     if (quick) {
         done.insert(QStringLiteral("sessionId"), slot.item.sessionId);

@@ -25,6 +25,35 @@ KinRunner::KinRunner(std::shared_ptr<llm::LlmClient> client, EventBus &bus, Turn
         m_spec.maxSteps = 1;
     for (const ToolDefinition *t : m_spec.tools)
         m_spec.request.tools.append(t->spec());
+    if (!m_spec.toolContext.redactions)
+        m_spec.toolContext.redactions = std::make_shared<TurnRedactions>();
+    m_out.redactions = m_spec.toolContext.redactions;
+}
+
+const ToolDefinition *KinRunner::toolNamed(const QString &name) const
+{
+    for (const ToolDefinition *t : m_spec.tools)
+        if (t->name == name)
+            return t;
+    return nullptr;
+}
+
+QJsonObject KinRunner::publicArgs(const QString &toolName, const QJsonObject &args) const
+{
+    const ToolDefinition *tool = toolNamed(toolName);
+    const QJsonObject masked = tool && !tool->sensitiveArgs.isEmpty() ? maskArgs(args, tool->sensitiveArgs) : args;
+    return m_spec.toolContext.redactions->apply(masked);
+}
+
+void KinRunner::sanitizeRequest()
+{
+    const TurnRedactions &r = *m_spec.toolContext.redactions;
+    for (llm::ChatMessage &m : m_spec.request.messages) {
+        if (!r.isEmpty())
+            m.content = r.apply(m.content);
+        for (llm::ToolCall &c : m.toolCalls)
+            c.args = publicArgs(c.name, c.args);
+    }
 }
 
 KinRunner::~KinRunner()
@@ -73,6 +102,8 @@ void KinRunner::runStep()
     if (m_stopping)
         return finish();
     ++m_out.steps;
+    // Secrets met in earlier steps (and masked tool arguments) do not go back to the model.
+    sanitizeRequest();
     m_stepText.clear();
     m_pending.clear();
     m_stepResults.clear();
@@ -123,10 +154,14 @@ void KinRunner::onToolReady(const llm::ToolCall &call)
     if (!m_callOffsets.contains(call.id))
         m_callOffsets.insert(call.id, int(m_out.content.size()));
     m_pending.append(call);
+    // Secrets a call carries (create_secret's value…) join the turn's redactions before anything is published.
+    if (const ToolDefinition *tool = toolNamed(call.name))
+        for (const QString &name : tool->sensitiveArgs)
+            m_spec.toolContext.redactions->addLeaves(call.args.value(name));
     QJsonObject p = base();
     p.insert(QStringLiteral("toolCallId"), call.id);
     p.insert(QStringLiteral("toolName"), call.name);
-    p.insert(QStringLiteral("args"), call.args);
+    p.insert(QStringLiteral("args"), publicArgs(call.name, call.args));
     p.insert(QStringLiteral("contentOffset"), m_callOffsets.value(call.id));
     emitChat(QStringLiteral("chat:tool-call"), p);
 }
@@ -185,10 +220,7 @@ void KinRunner::runNextTool()
         return runStep();
     }
     const llm::ToolCall call = m_pending.at(m_toolIndex);
-    const ToolDefinition *tool = nullptr;
-    for (const ToolDefinition *t : std::as_const(m_spec.tools))
-        if (t->name == call.name)
-            tool = t;
+    const ToolDefinition *tool = toolNamed(call.name);
     const quint64 generation = m_toolGeneration;
     QPointer<KinRunner> self(this);
     auto answer = [self, generation](const QJsonValue &result) {
@@ -211,14 +243,16 @@ void KinRunner::runNextTool()
     });
 }
 
-void KinRunner::onToolResult(const QJsonValue &result)
+void KinRunner::onToolResult(const QJsonValue &rawResult)
 {
     if (m_stopping)
         return finish();
     const llm::ToolCall call = m_pending.at(m_toolIndex++);
+    // One scrubbed result for the stored row, the SSE event and the model.
+    const QJsonValue result = m_spec.toolContext.redactions->apply(rawResult);
     m_out.toolCalls.append(QJsonObject{{QStringLiteral("id"), call.id},
                                        {QStringLiteral("name"), call.name},
-                                       {QStringLiteral("args"), call.args},
+                                       {QStringLiteral("args"), publicArgs(call.name, call.args)},
                                        {QStringLiteral("result"), result},
                                        {QStringLiteral("offset"), m_callOffsets.value(call.id)}});
     QJsonObject p = base();
@@ -241,6 +275,19 @@ void KinRunner::finish()
     if (m_finished)
         return;
     m_finished = true;
+    // Redactions learned late (a secret stored in the last step) also reach what was produced before them.
+    const TurnRedactions &r = *m_spec.toolContext.redactions;
+    if (!r.isEmpty()) {
+        m_out.content = r.apply(m_out.content);
+        QJsonArray calls;
+        for (const QJsonValue &v : std::as_const(m_out.toolCalls)) {
+            QJsonObject tc = v.toObject();
+            tc.insert(QStringLiteral("args"), publicArgs(tc.value(QStringLiteral("name")).toString(), tc.value(QStringLiteral("args")).toObject()));
+            tc.insert(QStringLiteral("result"), r.apply(tc.value(QStringLiteral("result"))));
+            calls.append(tc);
+        }
+        m_out.toolCalls = calls;
+    }
     Q_EMIT finished(m_out);
 }
 

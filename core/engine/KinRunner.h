@@ -30,6 +30,8 @@ struct TurnSpec
 
 struct TurnOutcome
 {
+    // What the turn learned must stay secret (secret values, redacted text); content and toolCalls are already scrubbed.
+    std::shared_ptr<TurnRedactions> redactions;
     QString content;          // all text of all steps
     QJsonArray toolCalls;     // [{id, name, args, result, offset}] as stored in messages.tool_calls
     bool aborted = false;
@@ -68,6 +70,11 @@ private:
     void runNextTool();
     void onToolResult(const QJsonValue &result);
     void finish();
+    const ToolDefinition *toolNamed(const QString &name) const;
+    // The arguments of a call as they may leave the runner: sensitive ones masked, redactions applied.
+    QJsonObject publicArgs(const QString &toolName, const QJsonObject &args) const;
+    // Applies the masks and redactions known so far to the in-flight model request (before each new step).
+    void sanitizeRequest();
     QJsonObject base() const; // {messageId[, sessionId]}
     void emitChat(const QString &type, QJsonObject payload);
 

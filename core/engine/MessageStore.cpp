@@ -1,5 +1,7 @@
 #include "engine/MessageStore.h"
 
+#include "engine/Redaction.h"
+
 #include "storage/Database.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
@@ -127,6 +129,106 @@ Status MessageStore::clearMain(const QString &kinId)
 {
     auto del = m_db.run(QStringLiteral("DELETE FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL"), {kinId});
     return del ? Status() : Status(del.error());
+}
+
+Result<std::optional<QString>> MessageStore::findContaining(const QString &kinId, const QString &snippet) const
+{
+    if (snippet.isEmpty())
+        return std::optional<QString>();
+    auto row = m_db.selectOne(QStringLiteral("SELECT id FROM messages WHERE kin_id = ? AND instr(content, ?) > 0 "
+                                             "ORDER BY created_at DESC, rowid DESC LIMIT 1"),
+                              {kinId, snippet});
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return std::optional<QString>();
+    return std::optional<QString>(row.value()->at(0).toString());
+}
+
+namespace {
+
+// With secure_delete on (Database), the rewritten row's old bytes are zeroed in its page; the WAL still holds the old
+// page images until a checkpoint copies the new ones over and truncates it.
+void purgeOldVersions(const Database &db)
+{
+    auto q = db.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
+    Q_UNUSED(q);
+}
+
+} // namespace
+
+Result<std::optional<QString>> MessageStore::redact(const QString &kinId, const QString &messageId, const QString &match,
+                                                    const QString &replacement)
+{
+    auto row = m_db.selectOne(QStringLiteral("SELECT content FROM messages WHERE id = ? AND kin_id = ?"), {messageId, kinId});
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return std::optional<QString>();
+    const QString before = row.value()->at(0).toString();
+    if (!match.isEmpty() && !before.contains(match))
+        return std::optional<QString>();
+    QString after = before;
+    if (match.isEmpty())
+        after = replacement;
+    else
+        after.replace(match, replacement);
+    Status st = m_db.transaction([&]() -> Status {
+        auto up = m_db.run(QStringLiteral("UPDATE messages SET content = ?, is_redacted = 1 WHERE id = ?"), {after, messageId});
+        if (!up)
+            return up.error();
+        auto items = m_db.selectAll(QStringLiteral("SELECT id, content FROM queue_items WHERE created_message_id = ?"), {messageId});
+        if (!items)
+            return items.error();
+        for (const Database::Row &item : items.value()) {
+            QString content = item.at(1).toString();
+            if (match.isEmpty())
+                content = replacement;
+            else
+                content.replace(match, replacement);
+            auto q = m_db.run(QStringLiteral("UPDATE queue_items SET content = ? WHERE id = ?"), {content, item.at(0)});
+            if (!q)
+                return q.error();
+        }
+        return {};
+    });
+    if (!st)
+        return st.error();
+    purgeOldVersions(m_db);
+    return std::optional<QString>(before);
+}
+
+Status MessageStore::scrub(const QString &messageId, const TurnRedactions &redactions)
+{
+    if (messageId.isEmpty() || redactions.isEmpty())
+        return {};
+    auto row = m_db.selectOne(QStringLiteral("SELECT content FROM messages WHERE id = ?"), {messageId});
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return {};
+    const QString before = row.value()->at(0).toString();
+    const QString after = redactions.apply(before);
+    if (after == before)
+        return {};
+    Status st = m_db.transaction([&]() -> Status {
+        auto up = m_db.run(QStringLiteral("UPDATE messages SET content = ?, is_redacted = 1 WHERE id = ?"), {after, messageId});
+        if (!up)
+            return up.error();
+        auto items = m_db.selectAll(QStringLiteral("SELECT id, content FROM queue_items WHERE created_message_id = ?"), {messageId});
+        if (!items)
+            return items.error();
+        for (const Database::Row &item : items.value()) {
+            auto q = m_db.run(QStringLiteral("UPDATE queue_items SET content = ? WHERE id = ?"), {redactions.apply(item.at(1).toString()), item.at(0)});
+            if (!q)
+                return q.error();
+        }
+        return {};
+    });
+    if (!st)
+        return st;
+    purgeOldVersions(m_db);
+    return {};
 }
 
 bool MessageStore::isAllowedEmoji(const QString &emoji)

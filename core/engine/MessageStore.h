@@ -12,6 +12,7 @@ namespace kinbot {
 
 class Clock;
 class Database;
+class TurnRedactions;
 
 // One row of `messages` (engine.md §1.7). toolCalls is the stored JSON [{id, name, args, result, offset}].
 struct MessageRecord
@@ -56,6 +57,16 @@ public:
     Result<QList<MessageRecord>> recentMain(const QString &kinId, int limit) const;
     Result<QList<MessageRecord>> ofSession(const QString &sessionId) const;
     Status clearMain(const QString &kinId);
+
+    // Redaction (the redact_message tool, engine.md §10.2). The newest message of the Kin whose content holds snippet.
+    Result<std::optional<QString>> findContaining(const QString &kinId, const QString &snippet) const;
+    // Rewrites a message of the Kin — each occurrence of match replaced, or the whole content when match is empty —
+    // marks it is_redacted, rewrites the queue item it came from, and purges the old text from the database files
+    // (secure_delete + a truncating WAL checkpoint). Returns the content before the change; nullopt: no such message,
+    // or match is not in it.
+    Result<std::optional<QString>> redact(const QString &kinId, const QString &messageId, const QString &match, const QString &replacement);
+    // Applies a turn's redactions to one message (the one that started the turn); no-op when nothing matches.
+    Status scrub(const QString &messageId, const TurnRedactions &redactions);
 
     static constexpr const char *kEmojis[] = {"👍", "❤️", "😂", "😮", "😢", "🎉"};
     static bool isAllowedEmoji(const QString &emoji);

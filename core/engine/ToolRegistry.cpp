@@ -19,6 +19,25 @@ bool listed(const QJsonObject &config, const QString &key, const QString &name)
 void ToolRegistry::add(ToolDefinition tool)
 {
     Q_ASSERT(!find(tool.name));
+    if (tool.expandsSecrets && tool.execute) {
+        tool.execute = [inner = std::move(tool.execute), resolver = m_resolver](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+            if (!*resolver)
+                return inner(ctx, args, std::move(done));
+            auto expanded = secretrefs::expand(args, *resolver);
+            if (!expanded)
+                return done(QJsonObject{{QStringLiteral("error"), expanded.error().message}});
+            if (expanded->revealed.isEmpty())
+                return inner(ctx, args, std::move(done));
+            // Whatever the tool hands back (an echoing server, an error quoting the request) leaves without the values.
+            auto scrub = std::make_shared<TurnRedactions>();
+            for (const auto &[value, placeholder] : expanded->revealed) {
+                scrub->add(value, placeholder);
+                if (ctx.redactions)
+                    ctx.redactions->add(value, placeholder);
+            }
+            inner(ctx, expanded->args, [scrub, done = std::move(done)](const QJsonValue &result) { done(scrub->apply(result)); });
+        };
+    }
     m_tools.append(std::move(tool));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/Redaction.h"
 #include "llm/LlmTypes.h"
 
 #include <QJsonObject>
@@ -8,6 +9,7 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace kinbot {
 
@@ -21,6 +23,9 @@ struct ToolContext
     QString sessionId; // quick session
     QString taskId;
     bool isSubKin = false;
+    // The running turn's scrub list (null outside a turn): a tool that handles a secret adds it here so it is kept out
+    // of everything the turn stores, publishes or sends to the model afterwards.
+    std::shared_ptr<TurnRedactions> redactions;
 };
 
 using ToolDone = std::function<void(const QJsonValue &result)>;
@@ -38,6 +43,12 @@ struct ToolDefinition
     bool defaultDisabled = false; // opt-in: only when listed in toolConfig.enabledOptInTools
     bool quickSession = true;     // offered in quick sessions
     std::function<void(const ToolContext &, const QJsonObject &args, ToolDone done)> execute;
+    // Arguments that carry secrets (create_secret's value…): shown as "[REDACTED]" in SSE, stored tool calls and the
+    // history replayed to the model; their string values join the turn's redactions.
+    QStringList sensitiveArgs = {};
+    // {{secret:KEY}} placeholders in its arguments are replaced by vault values just before it runs (the registry
+    // wraps execute); the values are scrubbed from its result.
+    bool expandsSecrets = false;
 
     llm::ToolSpec spec() const { return {name, description, parameters}; }
 };
@@ -47,6 +58,9 @@ struct ToolDefinition
 class ToolRegistry final
 {
 public:
+    // Resolves {{secret:…}} placeholders for tools with expandsSecrets (the vault; unset → placeholders stay as written).
+    void setSecretResolver(secretrefs::Resolver resolver) { *m_resolver = std::move(resolver); }
+
     void add(ToolDefinition tool);
     const ToolDefinition *find(const QString &name) const;
     const QList<ToolDefinition> &all() const { return m_tools; }
@@ -59,6 +73,7 @@ public:
 
 private:
     QList<ToolDefinition> m_tools;
+    std::shared_ptr<secretrefs::Resolver> m_resolver = std::make_shared<secretrefs::Resolver>();
 };
 
 } // namespace kinbot

@@ -98,7 +98,10 @@ Database::ThreadState &Database::threadState() const
             }
             QSqlQuery q(state->db);
             for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL",
-                                       "PRAGMA temp_store=MEMORY"}) {
+                                       "PRAGMA temp_store=MEMORY",
+                                       // Deleted and rewritten rows are zeroed, not left in free space: a redacted
+                                       // message or a removed secret must not survive in the file.
+                                       "PRAGMA secure_delete=ON"}) {
                 if (!q.exec(QString::fromLatin1(pragma)))
                     qCWarning(lcDb) << pragma << "failed:" << q.lastError().text();
             }

@@ -221,7 +221,9 @@ void registerCoreTools(ToolRegistry &registry, const CoreToolDeps &deps)
                   }});
 
     registry.add({QStringLiteral("http_request"), QStringLiteral("browse"),
-                  QStringLiteral("Make an HTTP request to a public URL (API calls, fetching JSON). Responses are cut at 512 KiB; 30 s timeout."),
+                  QStringLiteral("Make an HTTP request to a public URL (API calls, fetching JSON). Responses are cut at 512 KiB; 30 s timeout. "
+                                 "Vault secrets go in as placeholders ({{secret:KEY}} or {{secret:KEY.field}}) anywhere in url, headers "
+                                 "or body; they are replaced by the real values only when the request is sent."),
                   schema({{QStringLiteral("url"), prop(QStringLiteral("string"), QStringLiteral("Absolute http(s) URL"))},
                           {QStringLiteral("method"), prop(QStringLiteral("string"), QStringLiteral("GET (default), POST, PUT, PATCH, DELETE or HEAD"))},
                           {QStringLiteral("headers"), prop(QStringLiteral("object"), QStringLiteral("Request headers"))},
@@ -231,7 +233,8 @@ void registerCoreTools(ToolRegistry &registry, const CoreToolDeps &deps)
                   [&network = deps.network, allow = deps.allowPrivateNetwork, timeout = deps.httpTimeoutMs](const ToolContext &, const QJsonObject &args,
                                                                                                  ToolDone done) {
                       runHttpRequest(network, allow, timeout, args, std::move(done));
-                  }});
+                  },
+                  {}, /*expandsSecrets=*/true});
 }
 
 } // namespace kinbot
