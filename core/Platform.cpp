@@ -24,6 +24,7 @@
 #include "engine/ToolRegistry.h"
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/InterKinTools.h"
+#include "files/UploadStore.h"
 #include "kins/KinService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
@@ -127,6 +128,7 @@ Result<quint16> Platform::start()
     m_queue = std::make_unique<QueueStore>(*m_db, m_clock);
     m_quickSessions = std::make_unique<QuickSessionStore>(*m_db, m_clock);
     m_notifications = std::make_unique<NotificationService>(*m_db, *m_bus, m_clock);
+    m_uploads = std::make_unique<UploadStore>(*m_db, m_clock, uploadsDir);
     m_tools = std::make_unique<ToolRegistry>();
     registerCoreTools(*m_tools, CoreToolDeps{*m_kins, *m_notifications, *m_network, m_clock, kinbotVersion(), startedAt,
                                              m_config.allowPrivateNetwork});
@@ -137,7 +139,7 @@ Result<quint16> Platform::start()
     engineOptions.startedAtMs = startedAt;
     m_engine = std::make_unique<ConversationEngine>(
         EngineServices{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers, *m_messages, *m_queue, *m_quickSessions, *m_tools,
-                       *m_notifications, *m_logger},
+                       *m_notifications, *m_uploads, *m_logger},
         engineOptions);
     registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
@@ -162,7 +164,8 @@ Result<quint16> Platform::start()
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
-    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications);
+    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,
+                                                                *m_uploads);
     m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
 
     HttpServerOptions opts;

@@ -31,6 +31,7 @@ class QueueStore;
 class QuickSessionStore;
 class QuickSessionsController;
 class SecretBox;
+class UploadStore;
 class ToolRegistry;
 class Clock;
 class Database;
@@ -101,6 +102,7 @@ private:
     std::unique_ptr<QueueStore> m_queue;
     std::unique_ptr<QuickSessionStore> m_quickSessions;
     std::unique_ptr<NotificationService> m_notifications;
+    std::unique_ptr<UploadStore> m_uploads;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;

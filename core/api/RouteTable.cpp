@@ -110,6 +110,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
         // --- messages of a Kin's main conversation ---
+        {"POST", "/api/files/upload", A::Member, h(c.messages, &MessagesController::upload), env, 51 * 1024 * 1024},
         {"GET", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::list)},
         {"POST", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::send)},
         {"DELETE", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::clear)},

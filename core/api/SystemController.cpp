@@ -110,6 +110,8 @@ void SystemController::upload(const ExchangePtr &ex)
     static const QMimeDatabase mimes;
     Reply r = Reply::bytes(f.readAll(), mimes.mimeTypeForFile(canonical, QMimeDatabase::MatchExtension).name().toLatin1());
     r.header("Cache-Control", "private, max-age=3600");
+    // Uploaded HTML/SVG must not run script on this origin.
+    r.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
     ex->send(r);
 }
 
