@@ -18,6 +18,8 @@ class AccountsController;
 class ApiKeyService;
 class AuthController;
 class AuthGuard;
+class FileStorage;
+class FileStorageController;
 class ConversationEngine;
 class KinService;
 class KinWizardController;
@@ -103,6 +105,7 @@ private:
     std::unique_ptr<QuickSessionStore> m_quickSessions;
     std::unique_ptr<NotificationService> m_notifications;
     std::unique_ptr<UploadStore> m_uploads;
+    std::unique_ptr<FileStorage> m_fileStorage;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;
@@ -115,6 +118,7 @@ private:
     std::unique_ptr<KinWizardController> m_kinWizardController;
     std::unique_ptr<MessagesController> m_messagesController;
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
+    std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<HttpServer> m_http;
 };
 

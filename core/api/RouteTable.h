@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class FileStorageController;
 class KinWizardController;
 class KinsController;
 class MessagesController;
@@ -27,6 +28,7 @@ struct Controllers
     KinWizardController &kinWizard;
     MessagesController &messages;
     QuickSessionsController &quickSessions;
+    FileStorageController &fileStorage;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
