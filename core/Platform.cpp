@@ -24,6 +24,7 @@
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
 #include "engine/tools/CoreTools.h"
+#include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
@@ -146,6 +147,8 @@ Result<quint16> Platform::start()
                        *m_notifications, *m_uploads, *m_logger},
         engineOptions);
     registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
+                                                           [this] { return m_config.effectivePublicUrl(m_port); }});
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
     m_notifications->setKinInfoLookup([this](const QString &kinId) {
