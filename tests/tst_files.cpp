@@ -2,6 +2,7 @@
 #include "KinFixture.h"
 
 #include <QDirIterator>
+#include <QTcpSocket>
 
 #include "engine/ToolRegistry.h"
 
@@ -174,6 +175,44 @@ private Q_SLOTS:
         QCOMPARE(runTool(f, "list_stored_files", other, {}).value("files").toArray().size(), 0);
         QCOMPARE(runTool(f, "delete_stored_file", f.kinId, {{"id", id}}).value("success").toBool(), true);
         QCOMPARE(f.server.client().get(link).status, 404);
+    }
+
+    void oversizedUploadsAreRefusedFromTheHeaders()
+    {
+        FilesFixture f;
+        // 300 MB announced for a 101 MB route: answered 413 as soon as the headers are in, whatever follows.
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write("POST /api/file-storage HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + f.admin.cookie + "\r\nOrigin: "
+                     + f.api->origin() + "\r\nContent-Type: multipart/form-data; boundary=XbX\r\nContent-Length: 314572800\r\n\r\n");
+        const QByteArray chunk(1024 * 1024, 'z');
+        for (int i = 0; i < 16 && socket.state() == QAbstractSocket::ConnectedState; ++i) {
+            socket.write(chunk);
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        }
+        QByteArray answer;
+        QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(80).constData());
+        QVERIFY(answer.contains("PAYLOAD_TOO_LARGE"));
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
+        QVERIFY(QDir(f.server.dataDir() + "/data/storage").entryList(QDir::AllEntries | QDir::NoDotAndDotDot).isEmpty());
+
+        // A chunked body that grows past the route's limit (8 MiB by default) is cut off the same way.
+        QTcpSocket chunked;
+        chunked.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(chunked.waitForConnected(3000));
+        chunked.write("PATCH /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + f.admin.cookie + "\r\nOrigin: " + f.api->origin()
+                      + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        answer.clear();
+        for (int i = 0; i < 12 && !answer.contains("413"); ++i) {
+            chunked.write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+            QTest::qWait(20);
+            answer += chunked.readAll();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT((answer += chunked.readAll()).contains("413"), 5000);
+        // The server is fine afterwards.
+        QCOMPARE(f.api->get("/api/me").status, 200);
     }
 
     void crudAndValidation()
