@@ -173,7 +173,8 @@ Result<quint16> Platform::start()
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,
                                                                 *m_uploads);
-    m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
+    m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock,
+                                                                          *m_uploads);
     m_fileStorageController = std::make_unique<FileStorageController>(*m_fileStorage, *m_kins, m_cpuPool, m_clock);
     // A deleted Kin's stored files go with it (the rows cascade; the bytes are here).
     connect(m_kins.get(), &KinService::kinRemoved, this,

@@ -85,13 +85,8 @@ void MessagesController::list(const ExchangePtr &ex)
             }
         }
         QJsonObject item = m_messages.toJson(m, name, avatar);
-        if (m.metadata.contains(QStringLiteral("fileIds"))) {
-            QJsonArray files;
-            if (auto attached = m_uploads.ofMessage(m.id))
-                for (const UploadedFile &f : attached.value())
-                    files.append(f.toJson());
-            item.insert(QStringLiteral("files"), files);
-        }
+        if (m.metadata.contains(QStringLiteral("fileIds")))
+            item.insert(QStringLiteral("files"), m_uploads.filesJsonOf(m.id));
         items.append(item);
     }
     ex->send(Reply::json(QJsonObject{{QStringLiteral("messages"), items}, {QStringLiteral("hasMore"), page->hasMore}}));

@@ -120,6 +120,15 @@ Result<QList<UploadedFile>> UploadStore::ofMessage(const QString &messageId) con
     return out;
 }
 
+QJsonArray UploadStore::filesJsonOf(const QString &messageId) const
+{
+    QJsonArray out;
+    if (auto files = ofMessage(messageId))
+        for (const UploadedFile &f : files.value())
+            out.append(f.toJson());
+    return out;
+}
+
 QString UploadStore::absolutePath(const UploadedFile &f) const
 {
     return m_uploadsDir + QLatin1Char('/') + f.storedPath;

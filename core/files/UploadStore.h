@@ -42,6 +42,8 @@ public:
     Status checkAttachable(const QString &kinId, const QStringList &ids) const;
     Status attach(const QString &kinId, const QString &messageId, const QStringList &ids);
     Result<QList<UploadedFile>> ofMessage(const QString &messageId) const;
+    // The `files` array of a message's wire shape ([] when unreadable).
+    QJsonArray filesJsonOf(const QString &messageId) const;
     // Reads a stored file's bytes (for the prompt), at most maxBytes.
     QByteArray read(const UploadedFile &f, qint64 maxBytes) const;
     QString absolutePath(const UploadedFile &f) const;
