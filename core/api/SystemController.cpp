@@ -91,7 +91,8 @@ void SystemController::sse(const ExchangePtr &ex)
     const HeaderPairs common = ex->commonHeaders();
     const QString userId = ex->principal.userId;
     const QString sessionId = ex->principal.sessionId;
-    m_hub.attach(ex->takeResponder(), common, userId, sessionId);
+    const bool isAdmin = ex->principal.role == QLatin1String("admin");
+    m_hub.attach(ex->takeResponder(), common, userId, sessionId, isAdmin);
 }
 
 void SystemController::upload(const ExchangePtr &ex)
