@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/MessagesController.h"
@@ -24,8 +25,11 @@
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
 #include "engine/tools/CoreTools.h"
+#include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
 #include "engine/tools/VaultTools.h"
+#include "files/FileStorage.h"
+#include "files/UploadStore.h"
 #include "kins/KinService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
@@ -133,6 +137,9 @@ Result<quint16> Platform::start()
     m_queue = std::make_unique<QueueStore>(*m_db, m_clock);
     m_quickSessions = std::make_unique<QuickSessionStore>(*m_db, m_clock);
     m_notifications = std::make_unique<NotificationService>(*m_db, *m_bus, m_clock);
+    m_uploads = std::make_unique<UploadStore>(*m_db, m_clock, uploadsDir);
+    const QString storageDir = m_config.dataDir + QStringLiteral("/storage");
+    m_fileStorage = std::make_unique<FileStorage>(*m_db, m_clock, storageDir);
     m_vault = std::make_unique<VaultService>(*m_db, *m_secretBox, m_clock, *m_logger, vaultDir);
     m_vault->checkKey();
     m_tools = std::make_unique<ToolRegistry>();
@@ -145,9 +152,11 @@ Result<quint16> Platform::start()
     engineOptions.startedAtMs = startedAt;
     m_engine = std::make_unique<ConversationEngine>(
         EngineServices{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers, *m_messages, *m_queue, *m_quickSessions, *m_tools,
-                       *m_notifications, *m_logger},
+                       *m_notifications, *m_uploads, *m_logger},
         engineOptions);
     registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
+                                                           [this] { return m_config.effectivePublicUrl(m_port); }});
     registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
@@ -171,8 +180,14 @@ Result<quint16> Platform::start()
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
-    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications);
-    m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock);
+    m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,
+                                                                *m_uploads);
+    m_quickSessionsController = std::make_unique<QuickSessionsController>(*m_kins, *m_quickSessions, *m_messages, *m_engine, *m_bus, m_clock,
+                                                                          *m_uploads);
+    m_fileStorageController = std::make_unique<FileStorageController>(*m_fileStorage, *m_kins, m_cpuPool, m_clock);
+    // A deleted Kin's stored files go with it (the rows cascade; the bytes are here).
+    connect(m_kins.get(), &KinService::kinRemoved, this,
+            [storageDir](const QString &kinId) { QDir(storageDir + QLatin1Char('/') + kinId).removeRecursively(); });
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
 
     HttpServerOptions opts;
@@ -181,7 +196,7 @@ Result<quint16> Platform::start()
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
-                                      *m_vaultController}));
+                                      *m_fileStorageController, *m_vaultController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -190,12 +205,17 @@ Result<quint16> Platform::start()
     m_port = port.value();
     const QString publicUrl = m_config.effectivePublicUrl(m_port);
     m_invitations->setPublicUrl(publicUrl);
+    m_fileStorageController->setPublicUrl(publicUrl);
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
-    // Work a previous run left behind starts again; expired quick sessions close hourly.
+    // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
     m_quickSessionsController->sweep();
+    m_fileStorage->sweepExpired();
     m_sweepTimer.setInterval(60 * 60 * 1000);
-    connect(&m_sweepTimer, &QTimer::timeout, this, [this] { m_quickSessionsController->sweep(); });
+    connect(&m_sweepTimer, &QTimer::timeout, this, [this] {
+        m_quickSessionsController->sweep();
+        m_fileStorage->sweepExpired();
+    });
     m_sweepTimer.start();
     m_logger->info(QStringLiteral("server"), QStringLiteral("Listening"),
                    {{QStringLiteral("url"), QStringLiteral("http://%1:%2").arg(m_config.host).arg(m_port)},

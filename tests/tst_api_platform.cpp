@@ -185,7 +185,21 @@ private Q_SLOTS:
         QVERIFY(!r.json().value(QStringLiteral("logs")).toArray().isEmpty());
         for (const QJsonValue &v : r.json().value(QStringLiteral("logs")).toArray())
             QCOMPARE(v.toObject().value(QStringLiteral("module")).toString(), QStringLiteral("http"));
-        QVERIFY(c.get("/api/logs/modules").json().value(QStringLiteral("modules")).toArray().contains(QStringLiteral("sse")));
+        QVERIFY(c.get("/api/logs/modules").json().value(QStringLiteral("modules")).toArray().contains(QStringLiteral("http")));
+        // Logs are for admins: a member's stream never carries them (the reference sends them to everyone).
+        const QString token = c.postJson("/api/invitations", {{QStringLiteral("label"), QStringLiteral("m")}})
+                                  .json().value(QStringLiteral("invitation")).toObject().value(QStringLiteral("token")).toString();
+        TestUser member = s.onboard(QStringLiteral("m@example.test"), QStringLiteral("member"), token);
+        SseClient memberSse(s.port(), member.cookie);
+        QVERIFY(memberSse.connectAndWait());
+        QCOMPARE(s.clientFor(member).get("/api/nothing-here").status, 404);
+        QVERIFY(sse.waitFor([](const SseFrame &f) {
+            return f.data.value(QStringLiteral("type")) == QStringLiteral("log:entry")
+                   && f.data.value(QStringLiteral("data")).toObject().value(QStringLiteral("path")).toString() == QStringLiteral("/api/nothing-here");
+        }).has_value());
+        QTest::qWait(100); // the member's stream had the same chance to receive it
+        for (const SseFrame &f : memberSse.frames())
+            QVERIFY(f.data.value(QStringLiteral("type")) != QStringLiteral("log:entry"));
         QCOMPARE(c.get("/api/logs?level=loud").status, 400);
         QCOMPARE(c.get("/api/logs?limit=-1").status, 400);
     }

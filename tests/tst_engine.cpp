@@ -553,6 +553,67 @@ private Q_SLOTS:
         QTRY_COMPARE(f.api->postJson("/api/quick-sessions/" + sid + "/messages/stop", {}).errorCode(), QStringLiteral("NOT_STREAMING"));
     }
 
+    void attachmentsReachTheModelAndTheHistory()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Reader"), f.addProvider()).value("id").toString();
+        auto upload = [&](const QByteArray &name, const QByteArray &data, const QString &kin) {
+            const QByteArray b = "Bnd42";
+            const QByteArray body = "--" + b + "\r\nContent-Disposition: form-data; name=\"kinId\"\r\n\r\n" + kin.toUtf8() + "\r\n--" + b
+                                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data + "\r\n--" + b + "--\r\n";
+            return f.api->postRaw("/api/files/upload", body, "multipart/form-data; boundary=" + b);
+        };
+        const QByteArray png = QByteArray::fromBase64(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+        HttpResponse img = upload("pixel.png", png, kinId);
+        QCOMPARE(img.status, 201);
+        const QJsonObject imgFile = img.json().value("file").toObject();
+        QCOMPARE(imgFile.value("mimeType").toString(), QStringLiteral("image/png"));
+        QVERIFY(imgFile.value("url").toString().startsWith(QStringLiteral("/api/uploads/messages/") + kinId + "/"));
+        const QJsonObject txtFile = upload("notes.txt", "line one\nline two", kinId).json().value("file").toObject();
+        QCOMPARE(upload("empty.txt", "", kinId).errorCode(), QStringLiteral("UPLOAD_ERROR"));
+        QCOMPARE(upload("a.txt", "x", QStringLiteral("ghost")).errorCode(), QStringLiteral("KIN_NOT_FOUND"));
+        QCOMPARE(f.api->postRaw("/api/files/upload", "--x--\r\n", "multipart/form-data; boundary=x").status, 400);
+
+        const QByteArray base = "/api/kins/" + kinId.toUtf8() + "/messages";
+        QCOMPARE(f.api->postJson(base, {{"content", "x"}, {"fileIds", QJsonArray{"00000000-0000-4000-8000-000000000000"}}}).errorCode(),
+                 QStringLiteral("INVALID_FILE_ID"));
+        auto sse = f.openSse();
+        QCOMPARE(f.api->postJson(base, {{"content", "look"}, {"fileIds", QJsonArray{imgFile.value("id"), txtFile.value("id")}}}).status, 202);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        // Attached once: the same upload cannot ride on another message.
+        QCOMPARE(f.api->postJson(base, {{"content", "again"}, {"fileIds", QJsonArray{imgFile.value("id")}}}).errorCode(),
+                 QStringLiteral("INVALID_FILE_ID"));
+
+        // The model saw the image as an image part and the text file inline.
+        const QJsonArray content = f.fake.chatRequests()[0].json.value("messages").toArray().last().toObject().value("content").toArray();
+        QString text;
+        QString imageUrl;
+        for (const QJsonValue &part : content) {
+            if (part.toObject().value("type") == QStringLiteral("text"))
+                text += part.toObject().value("text").toString();
+            if (part.toObject().value("type") == QStringLiteral("image_url"))
+                imageUrl = part.toObject().value("image_url").toObject().value("url").toString();
+        }
+        QVERIFY(text.startsWith(QStringLiteral("[ada] look")));
+        QVERIFY(text.contains(QStringLiteral("[Attached file: notes.txt (text/plain)]\nline one\nline two")));
+        QCOMPARE(imageUrl, QStringLiteral("data:image/png;base64,") + QString::fromLatin1(png.toBase64()));
+
+        // The history lists the files; their URLs serve the bytes, sandboxed.
+        const QJsonArray files = messagesOf(*f.api, kinId)[0].toObject().value("files").toArray();
+        QCOMPARE(files.size(), 2);
+        const HttpResponse served = f.api->get(files[0].toObject().value("url").toString().toUtf8());
+        QCOMPARE(served.body, png);
+        QVERIFY(served.header("content-security-policy").contains("sandbox"));
+        // Clearing the conversation removes the files too.
+        const QString onDisk = f.server.dataDir() + "/data/uploads/messages/" + kinId;
+        QVERIFY(!QDir(onDisk).isEmpty());
+        QCOMPARE(f.api->del(base).status, 200);
+        QVERIFY(QDir(onDisk).entryList(QDir::Files).isEmpty());
+        QCOMPARE(f.api->get(files[0].toObject().value("url").toString().toUtf8()).status, 404);
+    }
+
     void restartResumesPendingWork()
     {
         QTemporaryDir dir;

@@ -4,6 +4,8 @@
 #include "engine/MessageStore.h"
 #include "engine/QueueStore.h"
 #include "events/EventBus.h"
+#include "files/UploadStore.h"
+#include "http/Multipart.h"
 #include "http/Exchange.h"
 #include "http/Reply.h"
 #include "kins/KinService.h"
@@ -16,8 +18,9 @@ namespace kinbot {
 static const QString kOk = QStringLiteral("ok");
 
 MessagesController::MessagesController(KinService &kins, MessageStore &messages, QueueStore &queue, ConversationEngine &engine,
-                                       EventBus &bus, const Database &db, NotificationService &notifications)
-    : m_kins(kins), m_messages(messages), m_queue(queue), m_engine(engine), m_bus(bus), m_db(db), m_notifications(notifications)
+                                       EventBus &bus, const Database &db, NotificationService &notifications, UploadStore &uploads)
+    : m_kins(kins), m_messages(messages), m_queue(queue), m_engine(engine), m_bus(bus), m_db(db), m_notifications(notifications),
+      m_uploads(uploads)
 {
 }
 
@@ -81,7 +84,10 @@ void MessagesController::list(const ExchangePtr &ex)
                 std::tie(name, avatar) = kinSources.value(m.sourceId);
             }
         }
-        items.append(m_messages.toJson(m, name, avatar));
+        QJsonObject item = m_messages.toJson(m, name, avatar);
+        if (m.metadata.contains(QStringLiteral("fileIds")))
+            item.insert(QStringLiteral("files"), m_uploads.filesJsonOf(m.id));
+        items.append(item);
     }
     ex->send(Reply::json(QJsonObject{{QStringLiteral("messages"), items}, {QStringLiteral("hasMore"), page->hasMore}}));
 }
@@ -97,6 +103,8 @@ void MessagesController::send(const ExchangePtr &ex)
     auto in = parseIncoming(*body, kMaxMessageLength, QStringLiteral("MESSAGE_TOO_LONG"));
     if (!in)
         return ex->fail(in.error());
+    if (Status st = m_uploads.checkAttachable(kin->id, in->fileIds); !st)
+        return ex->fail(st.error());
     QueueItem item;
     item.kinId = kin->id;
     item.messageType = QStringLiteral("user");
@@ -130,6 +138,8 @@ void MessagesController::clear(const ExchangePtr &ex)
         return ex->fail(kin.error());
     if (m_engine.isBusy(kin->id))
         return ex->fail(ApiError::conflict(QStringLiteral("KIN_BUSY"), QStringLiteral("Stop the running reply before clearing the conversation")));
+    if (Status st = m_uploads.removeForKinMessages(kin->id); !st)
+        return ex->fail(st.error());
     if (Status st = m_messages.clearMain(kin->id); !st)
         return ex->fail(st.error());
     m_bus.toKin(kin->id, QStringLiteral("chat:cleared"));
@@ -204,6 +214,24 @@ void MessagesController::react(const ExchangePtr &ex)
     m_bus.toKin(kin->id, toggled->added ? QStringLiteral("reaction:added") : QStringLiteral("reaction:removed"), event);
     ex->send(Reply::json(QJsonObject{{QStringLiteral("action"), toggled->added ? QStringLiteral("added") : QStringLiteral("removed")},
                                      {QStringLiteral("reactionId"), toggled->reactionId}}));
+}
+
+void MessagesController::upload(const ExchangePtr &ex)
+{
+    auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+    if (!form)
+        return ex->fail(form.error());
+    const MultipartPart *file = form->part(QStringLiteral("file"));
+    if (!file || !file->isFile())
+        return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_FILE"), QStringLiteral("A 'file' part is required")));
+    const MultipartPart *kinPart = form->part(QStringLiteral("kinId"));
+    if (!kinPart)
+        return ex->fail(ApiError::validation(QStringLiteral("kinId is required")));
+    auto kin = m_kins.resolve(QString::fromUtf8(kinPart->data).trimmed());
+    if (!kin)
+        return ex->fail(kin.error());
+    ex->sendResult(m_uploads.store(kin->id, ex->principal.userId, file->fileName, file->data),
+                   [](const UploadedFile &f) { return Reply::json(QJsonObject{{QStringLiteral("file"), f.toJson()}}, 201); });
 }
 
 } // namespace kinbot

@@ -14,6 +14,7 @@ class Database;
 class MessageStore;
 class NotificationService;
 class QueueStore;
+class UploadStore;
 
 // /api/kins/:kinId/messages: the main conversation — history pages, sending (queued), stop, clear, the queue, reactions.
 class MessagesController final
@@ -23,7 +24,7 @@ public:
     static constexpr int kMaxFiles = 10;
 
     MessagesController(KinService &kins, MessageStore &messages, QueueStore &queue, ConversationEngine &engine, EventBus &bus,
-                       const Database &db, NotificationService &notifications);
+                       const Database &db, NotificationService &notifications, UploadStore &uploads);
 
     void list(const ExchangePtr &ex);
     void send(const ExchangePtr &ex);
@@ -33,6 +34,8 @@ public:
     void removeQueued(const ExchangePtr &ex);
     void reactions(const ExchangePtr &ex);
     void react(const ExchangePtr &ex);
+    // POST /api/files/upload: multipart `file` + `kinId` → a chat attachment to name in a message's fileIds.
+    void upload(const ExchangePtr &ex);
 
     // {content, fileIds?} → the validated content and file ids (shared with quick sessions, which allow more text).
     struct Incoming
@@ -50,6 +53,7 @@ private:
     EventBus &m_bus;
     const Database &m_db;
     NotificationService &m_notifications;
+    UploadStore &m_uploads;
 };
 
 } // namespace kinbot

@@ -5,6 +5,7 @@
 #include "engine/MessageStore.h"
 #include "engine/QuickSessionStore.h"
 #include "events/EventBus.h"
+#include "files/UploadStore.h"
 #include "http/Exchange.h"
 #include "http/Reply.h"
 #include "kins/KinService.h"
@@ -13,8 +14,8 @@
 namespace kinbot {
 
 QuickSessionsController::QuickSessionsController(KinService &kins, QuickSessionStore &sessions, MessageStore &messages,
-                                                 ConversationEngine &engine, EventBus &bus, const Clock &clock)
-    : m_kins(kins), m_sessions(sessions), m_messages(messages), m_engine(engine), m_bus(bus), m_clock(clock)
+                                                 ConversationEngine &engine, EventBus &bus, const Clock &clock, UploadStore &uploads)
+    : m_kins(kins), m_sessions(sessions), m_messages(messages), m_engine(engine), m_bus(bus), m_clock(clock), m_uploads(uploads)
 {
 }
 
@@ -78,7 +79,10 @@ void QuickSessionsController::get(const ExchangePtr &ex)
     QJsonArray items;
     for (const MessageRecord &m : rows.value()) {
         const bool fromKin = m.sourceType == QLatin1String("kin");
-        items.append(m_messages.toJson(m, fromKin ? name : QString(), fromKin ? avatar : QString()));
+        QJsonObject item = m_messages.toJson(m, fromKin ? name : QString(), fromKin ? avatar : QString());
+        if (m.metadata.contains(QStringLiteral("fileIds")))
+            item.insert(QStringLiteral("files"), m_uploads.filesJsonOf(m.id));
+        items.append(item);
     }
     ex->send(Reply::json(QJsonObject{{QStringLiteral("session"), QuickSessionStore::toJson(s.value())}, {QStringLiteral("messages"), items}}));
 }
@@ -98,6 +102,8 @@ void QuickSessionsController::send(const ExchangePtr &ex)
     auto in = MessagesController::parseIncoming(*body, kMaxContent, QStringLiteral("CONTENT_TOO_LONG"));
     if (!in)
         return ex->fail(in.error());
+    if (Status st = m_uploads.checkAttachable(s->kinId, in->fileIds); !st)
+        return ex->fail(st.error());
     QueueItem item;
     item.kinId = s->kinId;
     item.sessionId = s->id;

@@ -15,6 +15,7 @@ class EventBus;
 class KinService;
 class MessageStore;
 class QuickSessionStore;
+class UploadStore;
 struct QuickSession;
 
 // Quick sessions: /api/kins/:kinId/quick-sessions (list, create) and /api/quick-sessions/:id (get, send, stop, close).
@@ -25,7 +26,7 @@ public:
     static constexpr int kMaxSummary = 5000;
 
     QuickSessionsController(KinService &kins, QuickSessionStore &sessions, MessageStore &messages, ConversationEngine &engine,
-                            EventBus &bus, const Clock &clock);
+                            EventBus &bus, const Clock &clock, UploadStore &uploads);
 
     // Stores a closing summary as a Kin memory (the memory issue supplies it) → error text or empty.
     using MemorySaver = std::function<Status(const QString &kinId, const QString &subject, const QString &content)>;
@@ -51,6 +52,7 @@ private:
     ConversationEngine &m_engine;
     EventBus &m_bus;
     const Clock &m_clock;
+    UploadStore &m_uploads;
     MemorySaver m_saveMemory;
 };
 

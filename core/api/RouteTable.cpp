@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/MessagesController.h"
@@ -111,6 +112,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
         // --- messages of a Kin's main conversation ---
+        {"POST", "/api/files/upload", A::Member, h(c.messages, &MessagesController::upload), env, 51 * 1024 * 1024},
         {"GET", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::list)},
         {"POST", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::send)},
         {"DELETE", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::clear)},
@@ -127,6 +129,15 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/quick-sessions/:id/messages", A::Member, h(c.quickSessions, &QuickSessionsController::send)},
         {"POST", "/api/quick-sessions/:id/messages/stop", A::Member, h(c.quickSessions, &QuickSessionsController::stop)},
         {"POST", "/api/quick-sessions/:id/close", A::Member, h(c.quickSessions, &QuickSessionsController::close)},
+
+        // --- file storage and public share links ---
+        {"GET", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::list)},
+        {"POST", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::upload), env, 101 * 1024 * 1024},
+        {"GET", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::get)},
+        {"PATCH", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::update)},
+        {"DELETE", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::remove)},
+        {"GET", "/s/:token", A::Public, h(c.fileStorage, &FileStorageController::shareGet)},
+        {"POST", "/s/:token", A::Public, h(c.fileStorage, &FileStorageController::sharePost)},
 
         // --- vault (any member, as in the reference: one shared household vault) ---
         {"GET", "/api/vault", A::Member, h(c.vault, &VaultController::listSecrets)},

@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class FileStorageController;
 class KinWizardController;
 class KinsController;
 class MessagesController;
@@ -28,6 +29,7 @@ struct Controllers
     KinWizardController &kinWizard;
     MessagesController &messages;
     QuickSessionsController &quickSessions;
+    FileStorageController &fileStorage;
     VaultController &vault;
 };
 

@@ -91,7 +91,8 @@ void SystemController::sse(const ExchangePtr &ex)
     const HeaderPairs common = ex->commonHeaders();
     const QString userId = ex->principal.userId;
     const QString sessionId = ex->principal.sessionId;
-    m_hub.attach(ex->takeResponder(), common, userId, sessionId);
+    const bool isAdmin = ex->principal.role == QLatin1String("admin");
+    m_hub.attach(ex->takeResponder(), common, userId, sessionId, isAdmin);
 }
 
 void SystemController::upload(const ExchangePtr &ex)
@@ -110,6 +111,8 @@ void SystemController::upload(const ExchangePtr &ex)
     static const QMimeDatabase mimes;
     Reply r = Reply::bytes(f.readAll(), mimes.mimeTypeForFile(canonical, QMimeDatabase::MatchExtension).name().toLatin1());
     r.header("Cache-Control", "private, max-age=3600");
+    // Uploaded HTML/SVG must not run script on this origin.
+    r.header("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
     ex->send(r);
 }
 

@@ -3,6 +3,7 @@
 #include "engine/MessageStore.h"
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
+#include "files/UploadStore.h"
 #include "events/EventBus.h"
 #include "llm/LlmErrors.h"
 #include "log/Logger.h"
@@ -191,6 +192,27 @@ HistoryNames ConversationEngine::namesFor(const QList<MessageRecord> &rows) cons
     return names;
 }
 
+QList<Attachment> ConversationEngine::attachmentsOf(const MessageRecord &m) const
+{
+    QList<Attachment> out;
+    if (!m.metadata.contains(QStringLiteral("fileIds")))
+        return out;
+    auto files = m_s.uploads.ofMessage(m.id);
+    if (!files)
+        return out;
+    for (const UploadedFile &f : files.value()) {
+        Attachment a;
+        a.name = f.originalName;
+        a.mimeType = f.mimeType;
+        a.path = m_s.uploads.absolutePath(f);
+        a.size = f.size;
+        if (Attachment::isImage(f.mimeType) || Attachment::isTextLike(f.mimeType))
+            a.data = m_s.uploads.read(f, Attachment::isImage(f.mimeType) ? UploadStore::kMaxFileBytes : Attachment::kMaxInlineChars * 4);
+        out.append(a);
+    }
+    return out;
+}
+
 static QString workspaceTree(const QString &root)
 {
     if (root.isEmpty() || !QDir(root).exists())
@@ -296,6 +318,8 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
             return false;
         }
         m_s.queue.setCreatedMessage(item.id, stored->id);
+        if (!item.fileIds.isEmpty())
+            m_s.uploads.attach(item.kinId, stored->id, item.fileIds);
         slot.item.createdMessageId = stored->id;
         if (item.sourceType != QLatin1String("user"))
             m_s.bus.toKin(item.kinId, QStringLiteral("chat:message"), userMessageEvent(stored.value()));
@@ -319,7 +343,9 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
             rows = r.value();
     }
     HistoryStats stats;
-    const QList<llm::ChatMessage> history = PromptBuilder::history(rows, namesFor(rows), &stats);
+    HistoryNames names = namesFor(rows);
+    names.attachments = [this](const MessageRecord &m) { return attachmentsOf(m); };
+    const QList<llm::ChatMessage> history = PromptBuilder::history(rows, names, &stats);
 
     const QString hubId = m_s.settings.string(Setting::HubKinId);
     PromptInputs in;

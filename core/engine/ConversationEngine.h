@@ -24,6 +24,7 @@ class ProviderService;
 class QuickSessionStore;
 class SettingsStore;
 class ToolRegistry;
+class UploadStore;
 struct MessageRecord;
 
 struct EngineOptions
@@ -48,6 +49,7 @@ struct EngineServices
     QuickSessionStore &quickSessions;
     ToolRegistry &tools;
     NotificationService &notifications;
+    UploadStore &uploads;
     Logger &logger;
 };
 
@@ -106,6 +108,7 @@ private:
     QJsonObject userMessageEvent(const MessageRecord &m) const;
     Speaker speakerFor(const QueueItem &item) const;
     HistoryNames namesFor(const QList<MessageRecord> &rows) const;
+    QList<Attachment> attachmentsOf(const MessageRecord &m) const;
     static QString friendlyError(const llm::LlmError &error);
 
     EngineServices m_s;

@@ -129,6 +129,25 @@ void addIf(QStringList &blocks, const QString &block)
 
 } // namespace
 
+bool Attachment::isImage(const QString &mime)
+{
+    return mime == QLatin1String("image/png") || mime == QLatin1String("image/jpeg") || mime == QLatin1String("image/gif")
+           || mime == QLatin1String("image/webp");
+}
+
+bool Attachment::isTextLike(const QString &mime)
+{
+    if (mime.startsWith(QLatin1String("text/")))
+        return true;
+    static const QStringList kinds{QStringLiteral("json"), QStringLiteral("xml"), QStringLiteral("javascript"), QStringLiteral("typescript"),
+                                   QStringLiteral("yaml"), QStringLiteral("toml"), QStringLiteral("x-sh"), QStringLiteral("x-shellscript"),
+                                   QStringLiteral("sql"), QStringLiteral("graphql"), QStringLiteral("x-php"), QStringLiteral("xhtml")};
+    for (const QString &k : kinds)
+        if (mime.contains(k))
+            return true;
+    return false;
+}
+
 QString PromptBuilder::systemPrompt(const PromptInputs &in)
 {
     QStringList blocks;
@@ -220,6 +239,23 @@ QList<llm::ChatMessage> PromptBuilder::history(const QList<MessageRecord> &rows,
                     prefix = QStringLiteral("[Message from Kin \"%1\"]\n").arg(kinName);
             }
             msg.content = prefix + m.content;
+            if (names.attachments)
+                for (const Attachment &a : names.attachments(m)) {
+                    if (Attachment::isImage(a.mimeType) && !a.data.isEmpty()) {
+                        msg.images.append(llm::ImagePart{a.mimeType, a.data});
+                    } else if (Attachment::isTextLike(a.mimeType) && !a.data.isEmpty()) {
+                        QString text = QString::fromUtf8(a.data);
+                        const bool cut = text.size() > Attachment::kMaxInlineChars;
+                        text.truncate(Attachment::kMaxInlineChars);
+                        msg.content += QStringLiteral("\n\n[Attached file: %1 (%2)]\n%3%4")
+                                           .arg(a.name, a.mimeType, text, cut ? QStringLiteral("\n[… truncated]") : QString());
+                    } else {
+                        msg.content += QStringLiteral("\n\n[Attached file: %1 (%2, %3 bytes) stored at %4 — use read_file to open it]")
+                                           .arg(a.name, a.mimeType)
+                                           .arg(a.size)
+                                           .arg(a.path);
+                    }
+                }
             out.append(msg);
             continue;
         }

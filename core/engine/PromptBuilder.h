@@ -9,6 +9,8 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
+
 namespace kinbot {
 
 // Who is speaking in the current turn (engine.md §1.3 step 5).
@@ -36,11 +38,26 @@ struct PromptInputs
     int visibleMessages = 0;
 };
 
-// Names the history builder needs to prefix rows with their author.
+// A file attached to a user message, as the prompt shows it (engine.md §1.6).
+struct Attachment
+{
+    static constexpr int kMaxInlineChars = 100000;
+    QString name;
+    QString mimeType;
+    QString path;      // where the Kin's file tools can read it
+    qint64 size = 0;
+    QByteArray data;   // images and text-like files only
+
+    static bool isImage(const QString &mime);
+    static bool isTextLike(const QString &mime);
+};
+
+// Names the history builder needs to prefix rows with their author, and the attachments of a row.
 struct HistoryNames
 {
     QHash<QString, QString> userPseudonyms; // user id → pseudonym
     QHash<QString, QString> kinNames;       // kin id → name
+    std::function<QList<Attachment>(const MessageRecord &)> attachments;
 };
 
 struct HistoryStats

@@ -38,4 +38,9 @@ void EventBus::toUser(const QString &userId, const QString &type, const QJsonObj
     publish(Event{type, EventScope::User, {}, userId, payload});
 }
 
+void EventBus::toAdmins(const QString &type, const QJsonObject &payload)
+{
+    publish(Event{type, EventScope::Admins, {}, {}, payload});
+}
+
 } // namespace kinbot

@@ -6,7 +6,8 @@
 
 namespace kinbot {
 
-enum class EventScope { Broadcast, Kin, User };
+// Admins: only admins' connections (platform logs — the reference shows them to every member).
+enum class EventScope { Broadcast, Kin, User, Admins };
 
 // A domain event. On the wire (SSE) it is flat: {type, kinId?, ...payload}, the payload spread last as the reference does.
 struct Event
@@ -32,6 +33,7 @@ public:
     void broadcast(const QString &type, const QJsonObject &payload = {});
     void toKin(const QString &kinId, const QString &type, const QJsonObject &payload = {});
     void toUser(const QString &userId, const QString &type, const QJsonObject &payload = {});
+    void toAdmins(const QString &type, const QJsonObject &payload = {});
 
 Q_SIGNALS:
     void published(const kinbot::Event &event);

@@ -1,6 +1,7 @@
 #include "http/HttpServer.h"
 
 #include "auth/Principal.h"
+#include "http/BodyLimitGuard.h"
 #include "http/Exchange.h"
 #include "log/Logger.h"
 
@@ -25,7 +26,7 @@ Result<quint16> HttpServer::start(const QString &host, quint16 port)
         addr = QHostAddress(QHostAddress::LocalHost);
     else if (!addr.setAddress(host))
         return ApiError::badRequest(QStringLiteral("INVALID_HOST"), QStringLiteral("Cannot bind to '%1': not an IP address").arg(host));
-    auto *tcp = new QTcpServer(this);
+    auto *tcp = new GuardedTcpServer([this](const QByteArray &method, const QByteArray &path) { return bodyLimitFor(method, path); }, this);
     if (!tcp->listen(addr, port)) {
         const QString why = tcp->errorString();
         delete tcp;
@@ -34,6 +35,14 @@ Result<quint16> HttpServer::start(const QString &host, quint16 port)
     }
     bind(tcp);
     return tcp->serverPort();
+}
+
+qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &path) const
+{
+    const RouteMatch m = m_router.match(method, path);
+    if (m.kind == RouteMatch::Kind::Found && m.route->maxBodyBytes > 0)
+        return m.route->maxBodyBytes;
+    return m_options.maxBodyBytes;
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)

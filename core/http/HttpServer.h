@@ -39,6 +39,8 @@ public:
     void setFallback(Handler fallback) { m_fallback = std::move(fallback); }
     HttpPolicy &policy() { return m_policy; }
     const Router &router() const { return m_router; }
+    // The body limit of the route a request will reach (the default for unknown paths).
+    qint64 bodyLimitFor(const QByteArray &method, const QByteArray &path) const;
 
     // Binds address:port (0 = ephemeral) and returns the port.
     Result<quint16> start(const QString &host, quint16 port);

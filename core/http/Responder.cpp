@@ -1,5 +1,11 @@
 #include "http/Responder.h"
 
+#ifdef Q_OS_UNIX
+#include <sys/socket.h>
+
+#include <cerrno>
+#endif
+
 namespace kinbot {
 
 Responder::Responder(QHttpServerResponder &&responder)
@@ -80,7 +86,7 @@ void Responder::write(int status, const HeaderPairs &headers, const QByteArray &
     out += "\r\n\r\n";
     if (!headOnly)
         out += body;
-    m_socket->write(out);
+    send(out);
 }
 
 void Responder::beginChunked(int status, const HeaderPairs &headers)
@@ -89,7 +95,7 @@ void Responder::beginChunked(int status, const HeaderPairs &headers)
         return;
     QByteArray out = serializeHead(status, headers, 0);
     out += "Transfer-Encoding: chunked\r\n\r\n";
-    m_socket->write(out);
+    send(out);
 }
 
 QByteArray Responder::chunkFrame(const QByteArray &data)
@@ -112,14 +118,42 @@ void Responder::writeChunk(const QByteArray &data)
 void Responder::writeFramed(const QByteArray &frame)
 {
     if (alive())
-        m_socket->write(frame);
+        send(frame);
+}
+
+// When Qt holds nothing for this socket yet, the bytes go straight to the kernel: one send() instead of Qt's
+// buffer → write notifier on → send() → notifier off on the next loop pass, and no 16 KiB buffer block kept per idle
+// connection (that was most of an SSE stream's memory). Whatever the kernel does not take at once queues in Qt's
+// buffer as before, so the order of bytes is kept.
+void Responder::send(const QByteArray &bytes)
+{
+#ifdef Q_OS_UNIX
+    if (m_socket->bytesToWrite() == 0) {
+        qsizetype sent = 0;
+        while (sent < bytes.size()) {
+            const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData() + sent, size_t(bytes.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                sent += n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            break; // EAGAIN: the kernel buffer is full; anything else: Qt's own write will see the error
+        }
+        if (sent < bytes.size())
+            m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+        return;
+    }
+#endif
+    m_socket->write(bytes);
 }
 
 void Responder::endChunked()
 {
     if (!alive())
         return;
-    m_socket->write("0\r\n\r\n");
+    send(QByteArrayLiteral("0\r\n\r\n"));
 }
 
 void Responder::closeAfterWrite()

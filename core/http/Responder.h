@@ -39,6 +39,7 @@ public:
 
 private:
     static QByteArray serializeHead(int status, const HeaderPairs &headers, qsizetype extra);
+    void send(const QByteArray &bytes);
     QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket;
 };

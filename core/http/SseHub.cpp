@@ -28,12 +28,13 @@ QByteArray SseHub::frame(const QByteArray &eventName, const QByteArray &json)
     return "event: " + eventName + "\ndata: " + json + "\n\n";
 }
 
-QString SseHub::attach(Responder &&responder, const HeaderPairs &commonHeaders, const QString &userId, const QString &sessionId)
+QString SseHub::attach(Responder &&responder, const HeaderPairs &commonHeaders, const QString &userId, const QString &sessionId,
+                       bool isAdmin)
 {
     QTcpSocket *socket = responder.socket();
     if (!socket || !responder.alive())
         return {};
-    auto conn = std::make_shared<Connection>(Connection{ids::uuid(), userId, sessionId, std::move(responder)});
+    auto conn = std::make_shared<Connection>(Connection{ids::uuid(), userId, sessionId, isAdmin, std::move(responder)});
     HeaderPairs headers{{"Content-Type", "text/event-stream"},
                         {"Cache-Control", "no-cache"},
                         {"Connection", "keep-alive"},
@@ -46,7 +47,8 @@ QString SseHub::attach(Responder &&responder, const HeaderPairs &commonHeaders, 
     m_connections.insert(socket, conn);
     connect(socket, &QAbstractSocket::disconnected, this, [this, socket] { drop(socket); });
     connect(socket, &QObject::destroyed, this, [this, socket] { drop(socket); });
-    m_logger.info(QStringLiteral("sse"), QStringLiteral("SSE connection opened"),
+    // Debug: at info level every open would be a log:entry frame to every admin connection (N² frames for N clients).
+    m_logger.debug(QStringLiteral("sse"), QStringLiteral("SSE connection opened"),
                   {{QStringLiteral("connectionId"), conn->id},
                    {QStringLiteral("userId"), userId},
                    {QStringLiteral("total"), int(m_connections.size())}});
@@ -67,6 +69,8 @@ void SseHub::onEvent(const Event &event)
     const auto conns = m_connections.values();
     for (const auto &c : conns) {
         if (event.scope == EventScope::User && c->userId != event.userId)
+            continue;
+        if (event.scope == EventScope::Admins && !c->isAdmin)
             continue;
         c->responder.writeFramed(chunk);
     }

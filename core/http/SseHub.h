@@ -26,7 +26,8 @@ public:
     ~SseHub() override;
 
     // Takes over a connection: writes the headers and the `connected` frame. Returns the connection id.
-    QString attach(Responder &&responder, const HeaderPairs &commonHeaders, const QString &userId, const QString &sessionId);
+    QString attach(Responder &&responder, const HeaderPairs &commonHeaders, const QString &userId, const QString &sessionId,
+                   bool isAdmin = false);
 
     int connectionCount() const { return int(m_connections.size()); }
     // Ends the streams of a signed-out session or a deleted user.
@@ -41,6 +42,7 @@ private:
         QString id;
         QString userId;
         QString sessionId;
+        bool isAdmin = false;
         Responder responder;
     };
     void onEvent(const kinbot::Event &event);

@@ -331,6 +331,7 @@ Status KinService::remove(const QString &id)
     }
     QDir(k.workspacePath).removeRecursively();
     QDir(m_uploadsDir + QStringLiteral("/kins/") + k.id).removeRecursively();
+    QDir(m_uploadsDir + QStringLiteral("/messages/") + k.id).removeRecursively(); // chat attachments
     m_bus.broadcast(QStringLiteral("kin:deleted"), {{QStringLiteral("kinId"), k.id}});
     return {};
 }

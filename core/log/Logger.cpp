@@ -68,7 +68,7 @@ void Logger::log(LogLevel level, const QString &module, const QString &message, 
                                 + message.toUtf8() + (data.isEmpty() ? QByteArray() : QByteArray(" ") + json::compact(data)) + '\n';
         std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     }
-    m_bus.broadcast(QStringLiteral("log:entry"), e.toJson());
+    m_bus.toAdmins(QStringLiteral("log:entry"), e.toJson());
 }
 
 QList<LogEntry> Logger::entries(const LogQuery &q) const
