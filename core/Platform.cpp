@@ -81,6 +81,12 @@ Platform::~Platform()
     m_cpuPool.waitForDone();
 }
 
+void Platform::sweepStoredFiles()
+{
+    if (auto swept = m_fileStorage->sweepExpired(); !swept)
+        m_logger->error(QStringLiteral("files"), QStringLiteral("Expired file sweep failed"), {{QStringLiteral("error"), swept.error().message}});
+}
+
 QString Platform::url() const
 {
     return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
@@ -210,11 +216,11 @@ Result<quint16> Platform::start()
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
     m_quickSessionsController->sweep();
-    m_fileStorage->sweepExpired();
+    sweepStoredFiles();
     m_sweepTimer.setInterval(60 * 60 * 1000);
     connect(&m_sweepTimer, &QTimer::timeout, this, [this] {
         m_quickSessionsController->sweep();
-        m_fileStorage->sweepExpired();
+        sweepStoredFiles();
     });
     m_sweepTimer.start();
     m_logger->info(QStringLiteral("server"), QStringLiteral("Listening"),

@@ -83,6 +83,8 @@ public:
     VaultService &vault() { return *m_vault; }
 
 private:
+    void sweepStoredFiles();
+
     ServerConfig m_config;
     const Clock &m_clock;
     quint16 m_port = 0;

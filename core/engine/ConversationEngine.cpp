@@ -23,6 +23,12 @@ namespace kinbot {
 
 static const QString kModule = QStringLiteral("engine");
 
+void ConversationEngine::logFailure(const Status &status, const QString &what) const
+{
+    if (!status)
+        m_s.logger.error(kModule, QStringLiteral("Could not ") + what, {{QStringLiteral("error"), status.error().message}});
+}
+
 ConversationEngine::ConversationEngine(EngineServices services, EngineOptions options, QObject *parent)
     : QObject(parent), m_s(services), m_options(std::move(options))
 {
@@ -279,7 +285,7 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
     const QString key = slotKey(item.kinId, quick);
     auto kin = m_s.kins.resolve(item.kinId);
     if (!kin) {
-        m_s.queue.markDone(item.id);
+        logFailure(m_s.queue.markDone(item.id), QStringLiteral("mark a queue item done"));
         m_slots.remove(key);
         return false;
     }
@@ -287,7 +293,7 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
     if (quick) {
         auto session = m_s.quickSessions.find(item.sessionId);
         if (!session || !session.value() || !session.value()->isActive()) {
-            m_s.queue.markDone(item.id);
+            logFailure(m_s.queue.markDone(item.id), QStringLiteral("mark a queue item done"));
             m_slots.remove(key);
             return false;
         }
@@ -317,9 +323,9 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
             failItem(key, QStringLiteral("Could not store the incoming message"));
             return false;
         }
-        m_s.queue.setCreatedMessage(item.id, stored->id);
+        logFailure(m_s.queue.setCreatedMessage(item.id, stored->id), QStringLiteral("link a queue item to its message"));
         if (!item.fileIds.isEmpty())
-            m_s.uploads.attach(item.kinId, stored->id, item.fileIds);
+            logFailure(m_s.uploads.attach(item.kinId, stored->id, item.fileIds), QStringLiteral("attach uploaded files"));
         slot.item.createdMessageId = stored->id;
         if (item.sourceType != QLatin1String("user"))
             m_s.bus.toKin(item.kinId, QStringLiteral("chat:message"), userMessageEvent(stored.value()));
@@ -569,7 +575,8 @@ void ConversationEngine::failItem(const QString &key, const QString &message)
     n.kinId = slot.item.kinId;
     n.relatedId = slot.item.kinId;
     n.relatedType = QStringLiteral("kin");
-    m_s.notifications.notifyAll(n);
+    if (auto sent = m_s.notifications.notifyAll(n); !sent)
+        logFailure(sent.error(), QStringLiteral("notify the users"));
     endItem(key, quick);
 }
 
@@ -579,7 +586,7 @@ void ConversationEngine::endItem(const QString &key, bool quick)
     if (it == m_slots.end())
         return;
     const QString kinId = it->item.kinId;
-    m_s.queue.markDone(it->item.id);
+    logFailure(m_s.queue.markDone(it->item.id), QStringLiteral("mark a queue item done"));
     m_slots.erase(it);
     if (!quick)
         emitQueueUpdate(kinId, false);

@@ -110,6 +110,7 @@ private:
     HistoryNames namesFor(const QList<MessageRecord> &rows) const;
     QList<Attachment> attachmentsOf(const MessageRecord &m) const;
     static QString friendlyError(const llm::LlmError &error);
+    void logFailure(const Status &status, const QString &what) const;
 
     EngineServices m_s;
     EngineOptions m_options;

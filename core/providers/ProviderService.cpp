@@ -282,7 +282,7 @@ Status ProviderService::remove(const QString &id)
             target = &p;
     if (!target)
         return ApiError::notFound(QStringLiteral("PROVIDER_NOT_FOUND"), QStringLiteral("Provider not found"));
-    for (const QString cap : {QStringLiteral("llm"), QStringLiteral("embedding")}) {
+    for (const QString &cap : {QStringLiteral("llm"), QStringLiteral("embedding")}) {
         if (!target->capabilities.contains(cap))
             continue;
         bool another = false;
