@@ -13,9 +13,12 @@
 #include "util/Clock.h"
 #include "util/Ids.h"
 #include "util/RateLimiter.h"
+#include "util/TcpNoDelay.h"
 
 #include <QFile>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -25,6 +28,26 @@ class TstUnits final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void noDelayIsSwitchedOnForSocketsToAPeerPort()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        QTcpServer other;
+        QVERIFY(other.listen(QHostAddress::LocalHost));
+        QTcpSocket toServer, toOther;
+        toServer.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        toOther.connectToHost(QHostAddress::LocalHost, other.serverPort());
+        QVERIFY(toServer.waitForConnected(3000));
+        QVERIFY(toOther.waitForConnected(3000));
+        QCOMPARE(toServer.socketOption(QAbstractSocket::LowDelayOption).toInt(), 0);
+#ifdef Q_OS_LINUX
+        QCOMPARE(kinbot::tcp::enableNoDelayForPeerPort(server.serverPort()), 1);
+        QCOMPARE(toServer.socketOption(QAbstractSocket::LowDelayOption).toInt(), 1);
+        QCOMPARE(toOther.socketOption(QAbstractSocket::LowDelayOption).toInt(), 0); // other peers untouched
+        QCOMPARE(kinbot::tcp::enableNoDelayForPeerPort(server.serverPort()), 0);      // already done
+#endif
+    }
+
     void routerMatchesParamsAndPrefersStatic()
     {
         Router r;

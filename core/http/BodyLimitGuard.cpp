@@ -97,6 +97,8 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
+    // Responses and SSE frames are written whole: a small frame must not wait for the client's delayed ACK.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     new BodyLimitGuard(socket, m_limitFor); // connected before QAbstractHttpServer's reader
     addPendingConnection(socket);
 }

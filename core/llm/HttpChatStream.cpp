@@ -1,5 +1,7 @@
 #include "llm/HttpChatStream.h"
 
+#include "util/TcpNoDelay.h"
+
 #include "llm/LlmErrors.h"
 
 #include <QNetworkAccessManager>
@@ -72,6 +74,9 @@ void HttpChatStream::onHeaders()
         return;
     m_headersSeen = true;
     m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // The connection now exists and may be kept alive for the next step: no Nagle on it (see TcpNoDelay.h).
+    const QUrl url = m_request.url();
+    tcp::enableNoDelayForPeerPort(quint16(url.port(url.scheme() == QLatin1String("https") ? 443 : 80)));
     if (m_limits.idleTimeoutMs > 0)
         m_watchdog.start(m_limits.idleTimeoutMs);
 }
