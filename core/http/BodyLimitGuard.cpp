@@ -5,9 +5,31 @@
 
 namespace kinbot {
 
-BodyLimitGuard::BodyLimitGuard(QTcpSocket *socket, LimitFor limitFor) : QObject(socket), m_socket(socket), m_limitFor(std::move(limitFor))
+BodyLimitGuard::BodyLimitGuard(QTcpSocket *socket, LimitFor limitFor, qint64 minLimit)
+    : QObject(socket), m_socket(socket), m_limitFor(std::move(limitFor)), m_minLimit(minLimit)
 {
     connect(socket, &QTcpSocket::readyRead, this, &BodyLimitGuard::onReadyRead);
+}
+
+// Case-insensitive search for "\r\n<name>:" inside the header block; the value's start or -1.
+static qsizetype headerValueAt(const QByteArray &data, qsizetype headerEnd, const char *lowerName, qsizetype nameLen)
+{
+    for (qsizetype i = data.indexOf("\r\n"); i >= 0 && i < headerEnd; i = data.indexOf("\r\n", i + 2)) {
+        const qsizetype start = i + 2;
+        if (start + nameLen >= headerEnd || data.at(start + nameLen) != ':')
+            continue;
+        if (qstrnicmp(data.constData() + start, lowerName, nameLen) == 0)
+            return start + nameLen + 1;
+    }
+    return -1;
+}
+
+static QByteArray headerValue(const QByteArray &data, qsizetype headerEnd, const char *lowerName)
+{
+    const qsizetype at = headerValueAt(data, headerEnd, lowerName, qsizetype(qstrlen(lowerName)));
+    if (at < 0)
+        return {};
+    return data.mid(at, data.indexOf("\r\n", at) - at).trimmed();
 }
 
 bool BodyLimitGuard::parseHead(const QByteArray &data, Head &out)
@@ -16,27 +38,21 @@ bool BodyLimitGuard::parseHead(const QByteArray &data, Head &out)
     if (end < 0)
         return false;
     const qsizetype lineEnd = data.indexOf("\r\n");
-    const QList<QByteArray> requestLine = data.left(lineEnd).split(' ');
-    if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1."))
+    const qsizetype sp1 = data.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : data.indexOf(' ', sp1 + 1);
+    if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd || data.mid(sp2 + 1, 7) != "HTTP/1.")
         return false;
     out = Head{};
-    out.method = requestLine[0];
-    out.path = requestLine[1];
+    out.method = data.left(sp1);
+    out.path = data.mid(sp1 + 1, sp2 - sp1 - 1);
     out.headerBytes = end + 4;
-    for (const QByteArray &line : data.mid(lineEnd + 2, end - lineEnd - 2).split('\n')) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const QByteArray name = line.left(colon).trimmed().toLower();
-        const QByteArray value = line.mid(colon + 1).trimmed();
-        if (name == "content-length") {
-            bool ok = false;
-            const qint64 n = value.toLongLong(&ok);
-            out.contentLength = ok ? n : -1;
-        } else if (name == "transfer-encoding") {
-            out.chunked = value.toLower().contains("chunked");
-        }
+    const QByteArray length = headerValue(data, end + 2, "content-length");
+    if (!length.isEmpty()) {
+        bool ok = false;
+        const qint64 n = length.toLongLong(&ok);
+        out.contentLength = ok ? n : -1;
     }
+    out.chunked = headerValue(data, end + 2, "transfer-encoding").toLower().contains("chunked");
     return true;
 }
 
@@ -53,7 +69,11 @@ void BodyLimitGuard::onReadyRead()
     Head h;
     if (parseHead(head, h)) {
         m_chunkedSeen = -1;
-        const qint64 limit = m_limitFor(h.method, h.path.left(h.path.indexOf('?') < 0 ? h.path.size() : h.path.indexOf('?')));
+        // Most requests carry no body or a small one: only those that could exceed some limit need the route's.
+        if (h.contentLength <= m_minLimit && !h.chunked)
+            return;
+        const qsizetype query = h.path.indexOf('?');
+        const qint64 limit = m_limitFor(h.method, query < 0 ? h.path : h.path.left(query));
         if (limit > 0 && h.contentLength > limit)
             return refuse(limit);
         if (h.chunked && limit > 0) {
@@ -97,9 +117,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
-    // Responses and SSE frames are written whole: a small frame must not wait for the client's delayed ACK.
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    new BodyLimitGuard(socket, m_limitFor); // connected before QAbstractHttpServer's reader
+    new BodyLimitGuard(socket, m_limitFor, m_minLimit); // connected before QAbstractHttpServer's reader
     addPendingConnection(socket);
 }
 

@@ -25,7 +25,8 @@ public:
     static constexpr int kMaxHeaderBytes = 32 * 1024;
     static constexpr int kDrainMs = 2000; // how long a refused client may keep sending before the connection is cut
 
-    BodyLimitGuard(QTcpSocket *socket, LimitFor limitFor);
+    // minLimit: the smallest limit of any route; bodies up to it pass without looking the route up.
+    BodyLimitGuard(QTcpSocket *socket, LimitFor limitFor, qint64 minLimit);
 
     // Parses the head of a request at the start of data: method, path, Content-Length (-1 when absent), chunked.
     struct Head
@@ -44,6 +45,7 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     LimitFor m_limitFor;
+    qint64 m_minLimit = 0;
     bool m_refused = false;
     // A chunked body in flight: bytes seen since its headers, and its limit.
     qint64 m_chunkedSeen = -1;
@@ -55,8 +57,8 @@ class GuardedTcpServer final : public QTcpServer
 {
     Q_OBJECT
 public:
-    explicit GuardedTcpServer(BodyLimitGuard::LimitFor limitFor, QObject *parent = nullptr)
-        : QTcpServer(parent), m_limitFor(std::move(limitFor))
+    GuardedTcpServer(BodyLimitGuard::LimitFor limitFor, qint64 minLimit, QObject *parent = nullptr)
+        : QTcpServer(parent), m_limitFor(std::move(limitFor)), m_minLimit(minLimit)
     {
     }
 
@@ -65,6 +67,7 @@ protected:
 
 private:
     BodyLimitGuard::LimitFor m_limitFor;
+    qint64 m_minLimit;
 };
 
 } // namespace kinbot

@@ -26,7 +26,13 @@ Result<quint16> HttpServer::start(const QString &host, quint16 port)
         addr = QHostAddress(QHostAddress::LocalHost);
     else if (!addr.setAddress(host))
         return ApiError::badRequest(QStringLiteral("INVALID_HOST"), QStringLiteral("Cannot bind to '%1': not an IP address").arg(host));
-    auto *tcp = new GuardedTcpServer([this](const QByteArray &method, const QByteArray &path) { return bodyLimitFor(method, path); }, this);
+    // Every route limit is at least the default (uploads raise theirs), so bodies up to it never need a route lookup.
+    qint64 minLimit = m_options.maxBodyBytes;
+    for (const Route &r : m_router.routes())
+        if (r.maxBodyBytes > 0)
+            minLimit = qMin(minLimit, r.maxBodyBytes);
+    auto *tcp = new GuardedTcpServer([this](const QByteArray &method, const QByteArray &path) { return bodyLimitFor(method, path); },
+                                     minLimit, this);
     if (!tcp->listen(addr, port)) {
         const QString why = tcp->errorString();
         delete tcp;

@@ -86,7 +86,8 @@ void Responder::write(int status, const HeaderPairs &headers, const QByteArray &
     out += "\r\n\r\n";
     if (!headOnly)
         out += body;
-    send(out);
+    // Request/response traffic stays on Qt's path (measured no faster with a direct send); streams use send().
+    m_socket->write(out);
 }
 
 void Responder::beginChunked(int status, const HeaderPairs &headers)
@@ -121,7 +122,7 @@ void Responder::writeFramed(const QByteArray &frame)
         send(frame);
 }
 
-// When Qt holds nothing for this socket yet, the bytes go straight to the kernel: one send() instead of Qt's
+// Streams (SSE): when Qt holds nothing for this socket yet, the bytes go straight to the kernel: one send() instead of Qt's
 // buffer → write notifier on → send() → notifier off on the next loop pass, and no 16 KiB buffer block kept per idle
 // connection (that was most of an SSE stream's memory). Whatever the kernel does not take at once queues in Qt's
 // buffer as before, so the order of bytes is kept.

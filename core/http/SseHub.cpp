@@ -34,6 +34,8 @@ QString SseHub::attach(Responder &&responder, const HeaderPairs &commonHeaders, 
     QTcpSocket *socket = responder.socket();
     if (!socket || !responder.alive())
         return {};
+    // Event frames are small and frequent: one must not wait for the client's delayed ACK of the previous one.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto conn = std::make_shared<Connection>(Connection{ids::uuid(), userId, sessionId, isAdmin, std::move(responder)});
     HeaderPairs headers{{"Content-Type", "text/event-stream"},
                         {"Cache-Control", "no-cache"},
