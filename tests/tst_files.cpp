@@ -38,23 +38,6 @@ struct FilesFixture : KinFixture
     }
 };
 
-// Runs a tool through the registry and waits for its answer.
-static QJsonObject runTool(KinFixture &f, const QString &name, const QString &kinId, const QJsonObject &args)
-{
-    const kinbot::ToolDefinition *tool = f.server.platform().tools().find(name);
-    if (!tool)
-        return {{"error", "no such tool"}};
-    kinbot::ToolContext ctx;
-    ctx.kinId = kinId;
-    std::optional<QJsonValue> result;
-    tool->execute(ctx, args, [&](const QJsonValue &v) { result = v; });
-    QElapsedTimer t;
-    t.start();
-    while (!result && t.elapsed() < 10000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return result ? result->toObject() : QJsonObject{{"error", "timeout"}};
-}
-
 class TstFiles final : public QObject
 {
     Q_OBJECT
@@ -144,7 +127,7 @@ private Q_SLOTS:
         report.write("a,b\n1,2\n");
         report.close();
 
-        QJsonObject r = runTool(f, "store_file", f.kinId, {{"path", "report.csv"}, {"description", "numbers"}, {"password", "s3cret"}});
+        QJsonObject r = f.runTool("store_file", f.kinId, {{"path", "report.csv"}, {"description", "numbers"}, {"password", "s3cret"}});
         QVERIFY2(!r.contains("error"), qPrintable(r.value("error").toString()));
         const QJsonObject stored = r.value("file").toObject();
         QCOMPARE(stored.value("originalName").toString(), QStringLiteral("report.csv"));
@@ -155,25 +138,25 @@ private Q_SLOTS:
 
         // Outside the workspace is refused, whatever the spelling.
         for (const char *path : {"../../kinbot.db", "/etc/passwd", "tools/../../../.encryption-key"})
-            QVERIFY(runTool(f, "store_file", f.kinId, {{"path", path}}).value("error").toString().contains("inside your workspace"));
-        QVERIFY(runTool(f, "store_file", f.kinId, {}).contains("error"));
+            QVERIFY(f.runTool("store_file", f.kinId, {{"path", path}}).value("error").toString().contains("inside your workspace"));
+        QVERIFY(f.runTool("store_file", f.kinId, {}).contains("error"));
 
-        r = runTool(f, "store_file", f.kinId, {{"content", "remember the milk"}, {"fileName", "todo.txt"}, {"expiresIn", 30}});
+        r = f.runTool("store_file", f.kinId, {{"content", "remember the milk"}, {"fileName", "todo.txt"}, {"expiresIn", 30}});
         QCOMPARE(r.value("file").toObject().value("name").toString(), QStringLiteral("todo.txt"));
-        QCOMPARE(runTool(f, "list_stored_files", f.kinId, {}).value("files").toArray().size(), 2);
-        QCOMPARE(runTool(f, "search_stored_files", f.kinId, {{"query", "NUMBERS"}}).value("files").toArray().size(), 1);
+        QCOMPARE(f.runTool("list_stored_files", f.kinId, {}).value("files").toArray().size(), 2);
+        QCOMPARE(f.runTool("search_stored_files", f.kinId, {{"query", "NUMBERS"}}).value("files").toArray().size(), 1);
         const QString id = stored.value("id").toString();
-        r = runTool(f, "update_stored_file", f.kinId, {{"id", id}, {"password", ""}, {"name", "Q3 report"}});
+        r = f.runTool("update_stored_file", f.kinId, {{"id", id}, {"password", ""}, {"name", "Q3 report"}});
         QCOMPARE(r.value("file").toObject().value("hasPassword").toBool(), false);
         QCOMPARE(f.server.client().get(link).status, 200);
-        QCOMPARE(runTool(f, "get_stored_file", f.kinId, {{"id", id}}).value("file").toObject().value("name").toString(), QStringLiteral("Q3 report"));
+        QCOMPARE(f.runTool("get_stored_file", f.kinId, {{"id", id}}).value("file").toObject().value("name").toString(), QStringLiteral("Q3 report"));
 
         // Another Kin cannot see or touch them.
         const QString other = f.addKin(QStringLiteral("Other"), QString()).value("id").toString();
-        QVERIFY(runTool(f, "get_stored_file", other, {{"id", id}}).contains("error"));
-        QVERIFY(runTool(f, "delete_stored_file", other, {{"id", id}}).contains("error"));
-        QCOMPARE(runTool(f, "list_stored_files", other, {}).value("files").toArray().size(), 0);
-        QCOMPARE(runTool(f, "delete_stored_file", f.kinId, {{"id", id}}).value("success").toBool(), true);
+        QVERIFY(f.runTool("get_stored_file", other, {{"id", id}}).contains("error"));
+        QVERIFY(f.runTool("delete_stored_file", other, {{"id", id}}).contains("error"));
+        QCOMPARE(f.runTool("list_stored_files", other, {}).value("files").toArray().size(), 0);
+        QCOMPARE(f.runTool("delete_stored_file", f.kinId, {{"id", id}}).value("success").toBool(), true);
         QCOMPARE(f.server.client().get(link).status, 404);
     }
 

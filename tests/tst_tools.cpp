@@ -8,23 +8,6 @@
 
 using namespace kinbot::test;
 
-// Runs a tool and waits for its answer.
-static QJsonObject runTool(KinFixture &f, const QString &name, const QString &kinId, const QJsonObject &args)
-{
-    const kinbot::ToolDefinition *tool = f.server.platform().tools().find(name);
-    if (!tool)
-        return {{"error", "no such tool " + name}};
-    kinbot::ToolContext ctx;
-    ctx.kinId = kinId;
-    std::optional<QJsonValue> result;
-    tool->execute(ctx, args, [&](const QJsonValue &v) { result = v; });
-    QElapsedTimer t;
-    t.start();
-    while (!result && t.elapsed() < 10000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return result ? result->toObject() : QJsonObject{{"error", "tool timed out in the test"}};
-}
-
 // A tiny HTTP server answering every request with a fixed status, headers and a body of the given size.
 class RawHttp : public QTcpServer
 {
@@ -56,9 +39,9 @@ private Q_SLOTS:
     {
         KinFixture f;
         const QString kin = f.addKin(QStringLiteral("T"), QString()).value("id").toString();
-        QCOMPARE(runTool(f, "think", kin, {{"thought", "plan"}}).value("ok").toBool(), true);
-        QVERIFY(runTool(f, "think", kin, {{"thought", 3}}).contains("error"));
-        const QJsonObject info = runTool(f, "get_system_info", kin, {});
+        QCOMPARE(f.runTool("think", kin, {{"thought", "plan"}}).value("ok").toBool(), true);
+        QVERIFY(f.runTool("think", kin, {{"thought", 3}}).contains("error"));
+        const QJsonObject info = f.runTool("get_system_info", kin, {});
         QCOMPARE(info.value("version").toString(), kinbot::kinbotVersion());
         QVERIFY(info.value("cpus").toInt() >= 1);
         QVERIFY(info.value("memoryTotalMiB").toInt() > 0);
@@ -69,7 +52,7 @@ private Q_SLOTS:
         KinFixture f;
         const QString a = f.addKin(QStringLiteral("Alpha"), QString()).value("id").toString();
         f.addKin(QStringLiteral("Beta"), QString());
-        const QJsonArray kins = runTool(f, "list_kins", a, {}).value("kins").toArray();
+        const QJsonArray kins = f.runTool("list_kins", a, {}).value("kins").toArray();
         QCOMPARE(kins.size(), 1);
         QCOMPARE(kins[0].toObject().value("slug").toString(), QStringLiteral("beta"));
     }
@@ -82,7 +65,7 @@ private Q_SLOTS:
         auto adminSse = f.openSse();
         SseClient bobSse(f.server.port(), bob.cookie);
         QVERIFY(bobSse.connectAndWait());
-        const QJsonObject r = runTool(f, "notify", kin, {{"title", "Backup done"}, {"body", "All 3 disks are fine."}});
+        const QJsonObject r = f.runTool("notify", kin, {{"title", "Backup done"}, {"body", "All 3 disks are fine."}});
         QVERIFY2(!r.contains("error"), qPrintable(r.value("error").toString()));
         for (SseClient *sse : {adminSse.get(), &bobSse}) {
             auto ev = sse->waitFor([](const SseFrame &fr) { return isEvent(fr, QStringLiteral("notification:new")); });
@@ -98,8 +81,8 @@ private Q_SLOTS:
         QCOMPARE(adminCount, 1);
         auto rows = f.server.platform().database().selectOne(QStringLiteral("SELECT count(*) FROM notifications WHERE title = 'Backup done'"));
         QCOMPARE(rows.value()->at(0).toInt(), 2);
-        QVERIFY(runTool(f, "notify", kin, {{"title", ""}}).contains("error"));
-        QVERIFY(runTool(f, "notify", kin, {{"title", QString(101, QLatin1Char('t'))}}).contains("error"));
+        QVERIFY(f.runTool("notify", kin, {{"title", ""}}).contains("error"));
+        QVERIFY(f.runTool("notify", kin, {{"title", QString(101, QLatin1Char('t'))}}).contains("error"));
     }
 
     void httpRequestRefusesPrivateTargetsByDefault()
@@ -107,12 +90,12 @@ private Q_SLOTS:
         KinFixture f;
         const QString kin = f.addKin(QStringLiteral("Web"), QString()).value("id").toString();
         RawHttp local;
-        QVERIFY(runTool(f, "http_request", kin, {{"url", local.url()}}).value("error").toString().contains("private"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", "http://localhost:1/"}}).value("error").toString().contains("private"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", "http://[::1]:1/"}}).value("error").toString().contains("private"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", "http://10.1.2.3/"}}).value("error").toString().contains("private"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", "file:///etc/passwd"}}).value("error").toString().contains("http(s)"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", "https://example.com"}, {"method", "TRACE"}}).contains("error"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", local.url()}}).value("error").toString().contains("private"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", "http://localhost:1/"}}).value("error").toString().contains("private"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", "http://[::1]:1/"}}).value("error").toString().contains("private"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", "http://10.1.2.3/"}}).value("error").toString().contains("private"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", "file:///etc/passwd"}}).value("error").toString().contains("http(s)"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", "https://example.com"}, {"method", "TRACE"}}).contains("error"));
     }
 
     void httpRequestFetchesAndCapsTheBody()
@@ -120,29 +103,29 @@ private Q_SLOTS:
         KinFixture f([](kinbot::ServerConfig &c) { c.allowPrivateNetwork = true; });
         const QString kin = f.addKin(QStringLiteral("Web"), QString()).value("id").toString();
         RawHttp local;
-        QJsonObject r = runTool(f, "http_request", kin, {{"url", local.url()}});
+        QJsonObject r = f.runTool("http_request", kin, {{"url", local.url()}});
         QCOMPARE(r.value("status").toInt(), 200);
         QCOMPARE(r.value("body").toString(), QString(10, QLatin1Char('a')));
         QCOMPARE(r.value("headers").toObject().value("content-type").toString(), QStringLiteral("text/plain"));
         QVERIFY(!r.contains("truncated"));
         local.bodySize = 2 * 1024 * 1024;
-        r = runTool(f, "http_request", kin, {{"url", local.url()}});
+        r = f.runTool("http_request", kin, {{"url", local.url()}});
         QCOMPARE(r.value("truncated").toBool(), true);
         QCOMPARE(r.value("body").toString().size(), 512 * 1024);
         local.head = "HTTP/1.1 404 Not Found\r\n";
         local.bodySize = 3;
-        QCOMPARE(runTool(f, "http_request", kin, {{"url", local.url()}}).value("status").toInt(), 404);
+        QCOMPARE(f.runTool("http_request", kin, {{"url", local.url()}}).value("status").toInt(), 404);
         // Redirects are followed once their target passed the host check.
         RawHttp target;
         target.bodySize = 4;
         local.head = "HTTP/1.1 302 Found\r\nLocation: " + target.url().toUtf8() + "\r\n";
         local.bodySize = 0;
-        r = runTool(f, "http_request", kin, {{"url", local.url()}});
+        r = f.runTool("http_request", kin, {{"url", local.url()}});
         QCOMPARE(r.value("status").toInt(), 200);
         QCOMPARE(r.value("body").toString(), QStringLiteral("aaaa"));
         // POST with a body and headers reaches the server.
         QCOMPARE(f.fake.requests().size(), 0);
-        r = runTool(f, "http_request", kin, {{"url", f.fake.baseUrl() + "/chat/completions"}, {"method", "POST"},
+        r = f.runTool("http_request", kin, {{"url", f.fake.baseUrl() + "/chat/completions"}, {"method", "POST"},
                                              {"headers", QJsonObject{{"Content-Type", "application/json"}}},
                                              {"body", R"({"model":"m","messages":[],"stream":false})"}});
         QCOMPARE(f.fake.requests().size(), 1);

@@ -67,22 +67,6 @@ QByteArray sseText(const SseClient &sse)
     return out;
 }
 
-QJsonObject runTool(KinFixture &f, const QString &name, const QString &kinId, const QJsonObject &args)
-{
-    const kinbot::ToolDefinition *tool = f.server.platform().tools().find(name);
-    if (!tool)
-        return {{"error", "no such tool " + name}};
-    kinbot::ToolContext ctx;
-    ctx.kinId = kinId;
-    std::optional<QJsonValue> result;
-    tool->execute(ctx, args, [&](const QJsonValue &v) { result = v; });
-    QElapsedTimer t;
-    t.start();
-    while (!result && t.elapsed() < 10000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return result ? result->toObject() : QJsonObject{{"error", "tool timed out in the test"}};
-}
-
 QByteArray compact(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
@@ -732,67 +716,67 @@ private Q_SLOTS:
         const QJsonObject listing = api.get("/api/kins/" + path(kin) + "/tools").json();
         QVERIFY(compact(listing).contains("\"domain\":\"vault\""));
 
-        QJsonObject r = runTool(f, "create_secret", kin, {{"key", "GH_TOKEN"}, {"value", token}, {"description", "GitHub API"}});
+        QJsonObject r = f.runTool("create_secret", kin, {{"key", "GH_TOKEN"}, {"value", token}, {"description", "GitHub API"}});
         QVERIFY2(!r.contains("error"), compact(r).constData());
         QCOMPARE(r.value("key").toString(), QStringLiteral("GH_TOKEN"));
         QCOMPARE(r.value("placeholder").toString(), QStringLiteral("{{secret:GH_TOKEN}}"));
-        QVERIFY(runTool(f, "create_secret", kin, {{"key", "GH_TOKEN"}, {"value", "x"}}).value("error").toString().contains("already exists"));
-        QVERIFY(runTool(f, "create_secret", kin, {{"key", "NOVALUE"}}).contains("error"));
+        QVERIFY(f.runTool("create_secret", kin, {{"key", "GH_TOKEN"}, {"value", "x"}}).value("error").toString().contains("already exists"));
+        QVERIFY(f.runTool("create_secret", kin, {{"key", "NOVALUE"}}).contains("error"));
         const QJsonArray entries = api.get("/api/vault/entries").json().value("entries").toArray();
         QCOMPARE(entries[0].toObject().value("createdByKinId").toString(), kin);
 
-        r = runTool(f, "search_secrets", kin, {{"query", "github"}});
+        r = f.runTool("search_secrets", kin, {{"query", "github"}});
         QCOMPARE(r.value("secrets").toArray().size(), 1);
         QCOMPARE(r.value("secrets").toArray()[0].toObject().value("key").toString(), QStringLiteral("GH_TOKEN"));
-        QCOMPARE(runTool(f, "search_secrets", kin, {{"query", "gh_"}}).value("secrets").toArray().size(), 1);
-        QCOMPARE(runTool(f, "search_secrets", kin, {{"query", "zzz"}}).value("secrets").toArray().size(), 0);
+        QCOMPARE(f.runTool("search_secrets", kin, {{"query", "gh_"}}).value("secrets").toArray().size(), 1);
+        QCOMPARE(f.runTool("search_secrets", kin, {{"query", "zzz"}}).value("secrets").toArray().size(), 0);
 
         // The model gets a placeholder, never the value.
-        r = runTool(f, "get_secret", kin, {{"key", "GH_TOKEN"}});
+        r = f.runTool("get_secret", kin, {{"key", "GH_TOKEN"}});
         QCOMPARE(r.value("placeholder").toString(), QStringLiteral("{{secret:GH_TOKEN}}"));
         QVERIFY(!compact(r).contains(token.toUtf8()));
-        QCOMPARE(runTool(f, "get_secret", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Secret not found"));
+        QCOMPARE(f.runTool("get_secret", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Secret not found"));
 
         const QString rotated = QStringLiteral("ghp_Rotated_0987654321");
-        QCOMPARE(runTool(f, "update_secret", kin, {{"key", "GH_TOKEN"}, {"value", rotated}}).value("key").toString(), QStringLiteral("GH_TOKEN"));
-        QVERIFY(runTool(f, "update_secret", kin, {{"key", "NOPE"}, {"value", "v"}}).value("error").toString().contains("not found"));
+        QCOMPARE(f.runTool("update_secret", kin, {{"key", "GH_TOKEN"}, {"value", rotated}}).value("key").toString(), QStringLiteral("GH_TOKEN"));
+        QVERIFY(f.runTool("update_secret", kin, {{"key", "NOPE"}, {"value", "v"}}).value("error").toString().contains("not found"));
         QCOMPARE(api.get("/api/vault/entries/" + path(entries[0].toObject().value("id").toString())).json().value("value").toString(), rotated);
 
         // Typed entries and custom types.
-        r = runTool(f, "create_vault_type", kin, {{"name", "WiFi"}, {"slug", "wifi"},
+        r = f.runTool("create_vault_type", kin, {{"name", "WiFi"}, {"slug", "wifi"},
                                                   {"fields", QJsonArray{QJsonObject{{"name", "ssid"}, {"label", "SSID"}, {"type", "text"}, {"required", true}},
                                                                         QJsonObject{{"name", "password"}, {"label", "Password"}, {"type", "password"}}}}});
         QCOMPARE(r.value("slug").toString(), QStringLiteral("wifi"));
-        QVERIFY(runTool(f, "create_vault_type", kin, {{"name", "Card2"}, {"slug", "card"}, {"fields", QJsonArray{}}}).contains("error"));
+        QVERIFY(f.runTool("create_vault_type", kin, {{"name", "Card2"}, {"slug", "card"}, {"fields", QJsonArray{}}}).contains("error"));
         const QString wifiPassword = QStringLiteral("wifi-pass-xyz-31337");
-        r = runTool(f, "create_vault_entry", kin, {{"key", "HOME_WIFI"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"ssid", "MyNet"}, {"password", wifiPassword}}}});
+        r = f.runTool("create_vault_entry", kin, {{"key", "HOME_WIFI"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"ssid", "MyNet"}, {"password", wifiPassword}}}});
         QCOMPARE(r.value("entryType").toString(), QStringLiteral("wifi"));
-        QVERIFY(runTool(f, "create_vault_entry", kin, {{"key", "W2"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"password", "p"}}}}).contains("error"));
-        QVERIFY(runTool(f, "update_secret", kin, {{"key", "HOME_WIFI"}, {"value", "v"}}).value("error").toString().contains("wifi entry"));
+        QVERIFY(f.runTool("create_vault_entry", kin, {{"key", "W2"}, {"entry_type", "wifi"}, {"value", QJsonObject{{"password", "p"}}}}).contains("error"));
+        QVERIFY(f.runTool("update_secret", kin, {{"key", "HOME_WIFI"}, {"value", "v"}}).value("error").toString().contains("wifi entry"));
         const QString wifiId = api.get("/api/vault/entries?type=wifi").json().value("entries").toArray()[0].toObject().value("id").toString();
         QByteArray fileBytes = "-----BEGIN CERT-----\nFILE-SECRET-abcdef\n-----END CERT-----\n";
         const QString attId = upload(api, wifiId, QStringLiteral("cert.pem"), "application/x-pem-file", fileBytes).json()
                                   .value("attachment").toObject().value("id").toString();
 
-        r = runTool(f, "get_vault_entry", kin, {{"key", "HOME_WIFI"}});
+        r = f.runTool("get_vault_entry", kin, {{"key", "HOME_WIFI"}});
         QCOMPARE(r.value("entryType").toString(), QStringLiteral("wifi"));
         QCOMPARE(r.value("fields").toObject().value("password").toString(), QStringLiteral("{{secret:HOME_WIFI.password}}"));
         QCOMPARE(r.value("fields").toObject().value("ssid").toString(), QStringLiteral("{{secret:HOME_WIFI.ssid}}"));
         QCOMPARE(r.value("attachments").toArray()[0].toObject().value("id").toString(), attId);
         QVERIFY(!compact(r).contains(wifiPassword.toUtf8()));
-        QCOMPARE(runTool(f, "get_vault_entry", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Entry not found"));
+        QCOMPARE(f.runTool("get_vault_entry", kin, {{"key", "NOPE"}}).value("error").toString(), QStringLiteral("Entry not found"));
 
-        r = runTool(f, "get_vault_attachment", kin, {{"attachment_id", attId}});
+        r = f.runTool("get_vault_attachment", kin, {{"attachment_id", attId}});
         QCOMPARE(r.value("name").toString(), QStringLiteral("cert.pem"));
         QCOMPARE(r.value("size").toInt(), fileBytes.size());
         QCOMPARE(r.value("placeholder").toString(), "{{secret-file:" + attId + "}}");
         QVERIFY(!compact(r).contains("FILE-SECRET"));
-        QVERIFY(runTool(f, "get_vault_attachment", kin, {{"attachment_id", "../../kinbot.db"}}).contains("error"));
+        QVERIFY(f.runTool("get_vault_attachment", kin, {{"attachment_id", "../../kinbot.db"}}).contains("error"));
 
         // http_request expands placeholders just before sending; its result goes back without the values even when
         // the server echoes them.
         EchoHttp echo;
-        r = runTool(f, "http_request", kin, {{"url", echo.url() + "?ssid={{secret:HOME_WIFI.ssid}}"},
+        r = f.runTool("http_request", kin, {{"url", echo.url() + "?ssid={{secret:HOME_WIFI.ssid}}"},
                                              {"method", "POST"},
                                              {"headers", QJsonObject{{"Authorization", "Bearer {{secret:GH_TOKEN}}"}}},
                                              {"body", "pw={{secret:HOME_WIFI.password}}&cert={{ secret-file:" + attId + " }}"}});
@@ -808,17 +792,17 @@ private Q_SLOTS:
         QVERIFY(!result.contains(wifiPassword.toUtf8()));
         QVERIFY(!result.contains(fileBytes.toBase64()));
         QVERIFY(result.contains("{{secret:GH_TOKEN}}"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", echo.url()}, {"headers", QJsonObject{{"X", "{{secret:MISSING}}"}}}})
+        QVERIFY(f.runTool("http_request", kin, {{"url", echo.url()}, {"headers", QJsonObject{{"X", "{{secret:MISSING}}"}}}})
                     .value("error").toString().contains("MISSING"));
-        QVERIFY(runTool(f, "http_request", kin, {{"url", echo.url()}, {"body", "{{secret:HOME_WIFI}}"}}).value("error").toString().contains("field"));
+        QVERIFY(f.runTool("http_request", kin, {{"url", echo.url()}, {"body", "{{secret:HOME_WIFI}}"}}).value("error").toString().contains("field"));
         QCOMPARE(echo.received.size(), 1);
 
         // Deleting: only what this Kin created.
-        QVERIFY(runTool(f, "delete_secret", other, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not created by this Kin"));
+        QVERIFY(f.runTool("delete_secret", other, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not created by this Kin"));
         api.postJson("/api/vault", {{"key", "ADMIN_MADE"}, {"value", "admin-made-value"}});
-        QVERIFY(runTool(f, "delete_secret", kin, {{"key", "ADMIN_MADE"}}).contains("error"));
-        QCOMPARE(runTool(f, "delete_secret", kin, {{"key", "GH_TOKEN"}}).value("success").toBool(), true);
-        QVERIFY(runTool(f, "delete_secret", kin, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not found"));
+        QVERIFY(f.runTool("delete_secret", kin, {{"key", "ADMIN_MADE"}}).contains("error"));
+        QCOMPARE(f.runTool("delete_secret", kin, {{"key", "GH_TOKEN"}}).value("success").toBool(), true);
+        QVERIFY(f.runTool("delete_secret", kin, {{"key", "GH_TOKEN"}}).value("error").toString().contains("not found"));
 
         // redact_message on a stored message of the Kin.
         kinbot::MessageRecord m;
@@ -828,18 +812,18 @@ private Q_SLOTS:
         m.sourceType = QStringLiteral("user");
         auto stored = f.server.platform().messages().insert(m);
         QVERIFY(stored);
-        QVERIFY(runTool(f, "redact_message", kin, {}).contains("error"));
-        QVERIFY(runTool(f, "redact_message", other, {{"content_match", "hunter2-hunter2"}}).contains("error"));
-        QVERIFY(runTool(f, "redact_message", kin, {{"content_match", "hunter2"}, {"redacted_text", "x hunter2 x"}}).contains("error"));
-        r = runTool(f, "redact_message", kin, {{"content_match", "hunter2-hunter2"}, {"redacted_text", "[SECRET: PW]"}});
+        QVERIFY(f.runTool("redact_message", kin, {}).contains("error"));
+        QVERIFY(f.runTool("redact_message", other, {{"content_match", "hunter2-hunter2"}}).contains("error"));
+        QVERIFY(f.runTool("redact_message", kin, {{"content_match", "hunter2"}, {"redacted_text", "x hunter2 x"}}).contains("error"));
+        r = f.runTool("redact_message", kin, {{"content_match", "hunter2-hunter2"}, {"redacted_text", "[SECRET: PW]"}});
         QCOMPARE(r.value("success").toBool(), true);
         QCOMPARE(r.value("messageId").toString(), stored->id);
         auto after = f.server.platform().messages().find(kin, stored->id);
         QCOMPARE(after.value()->content, QStringLiteral("my password is [SECRET: PW], keep it"));
         QVERIFY(after.value()->isRedacted);
-        QCOMPARE(runTool(f, "redact_message", kin, {{"message_id", stored->id}}).value("success").toBool(), true);
+        QCOMPARE(f.runTool("redact_message", kin, {{"message_id", stored->id}}).value("success").toBool(), true);
         QCOMPARE(f.server.platform().messages().find(kin, stored->id).value()->content, QStringLiteral("[REDACTED]"));
-        QVERIFY(runTool(f, "redact_message", kin, {{"message_id", "nope"}}).contains("error"));
+        QVERIFY(f.runTool("redact_message", kin, {{"message_id", "nope"}}).contains("error"));
     }
 
     // A user types a secret; the Kin stores it and redacts the message: the model never sees it again, and neither

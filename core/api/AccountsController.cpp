@@ -9,11 +9,11 @@
 #include "http/SseHub.h"
 #include "log/Logger.h"
 #include "util/Clock.h"
+#include "util/Files.h"
 #include "util/ImageSniff.h"
 
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 namespace kinbot {
 
@@ -78,15 +78,8 @@ void AccountsController::uploadAvatar(const ExchangePtr &ex)
         return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_FILE_TYPE"), QStringLiteral("Avatar must be a PNG, JPEG, GIF or WebP image")));
 
     const QString userId = ex->principal.userId;
-    const QString dir = m_uploadsDir + QStringLiteral("/avatars");
-    if (!QDir().mkpath(dir))
-        return ex->fail(ApiError::internal(QStringLiteral("Cannot create the avatars folder")));
-    QSaveFile out(dir + QLatin1Char('/') + userId + QLatin1Char('.') + ext);
-    if (!out.open(QIODevice::WriteOnly) || out.write(file->data) != file->data.size() || !out.commit())
-        return ex->fail(ApiError::internal(QStringLiteral("Cannot store the avatar")));
-    for (const QString &other : {QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("gif"), QStringLiteral("webp")})
-        if (other != ext)
-            QFile::remove(dir + QLatin1Char('/') + userId + QLatin1Char('.') + other);
+    if (Status st = files::replaceImage(m_uploadsDir + QStringLiteral("/avatars"), userId, ext, file->data); !st)
+        return ex->fail(st.error());
     const QString url = QStringLiteral("/api/uploads/avatars/%1.%2?v=%3").arg(userId, ext).arg(m_clock.nowMs());
     if (Status st = m_accounts.setImage(userId, url); !st)
         return ex->fail(st.error());

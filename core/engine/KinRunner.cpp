@@ -1,6 +1,7 @@
 #include "engine/KinRunner.h"
 
 #include "events/EventBus.h"
+#include "util/Json.h"
 
 #include <QJsonDocument>
 #include <QTimer>
@@ -8,15 +9,6 @@
 namespace kinbot {
 
 static const QString kMessageId = QStringLiteral("messageId");
-
-// A tool result as the text of a tool message: strings as they are, everything else as compact JSON.
-static QString resultText(const QJsonValue &result)
-{
-    if (result.isString())
-        return result.toString();
-    const QByteArray wrapped = QJsonDocument(QJsonArray{result}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
-}
 
 KinRunner::KinRunner(std::shared_ptr<llm::LlmClient> client, EventBus &bus, TurnSpec spec, QObject *parent)
     : QObject(parent), m_client(std::move(client)), m_bus(bus), m_spec(std::move(spec))
@@ -265,7 +257,7 @@ void KinRunner::onToolResult(const QJsonValue &rawResult)
     r.role = llm::ChatMessage::Role::Tool;
     r.toolCallId = call.id;
     r.toolName = call.name;
-    r.content = resultText(result);
+    r.content = json::text(result);
     m_stepResults.append(r);
     runNextTool();
 }

@@ -1,5 +1,7 @@
 #include "engine/PromptBuilder.h"
 
+#include "util/Json.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -184,19 +186,6 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
 
 namespace {
 
-QString compactJson(const QJsonValue &v)
-{
-    if (v.isString())
-        return v.toString();
-    if (v.isObject())
-        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
-    if (v.isArray())
-        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
-    if (v.isNull() || v.isUndefined())
-        return QStringLiteral("null");
-    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1);
-}
-
 // A one-line stand-in for an old tool result.
 QString collapse(const QString &toolName, const QJsonValue &result)
 {
@@ -204,7 +193,7 @@ QString collapse(const QString &toolName, const QJsonValue &result)
         return QStringLiteral("[Collapsed — %1 returned %2 items]").arg(toolName).arg(result.toArray().size());
     if (result.isObject())
         return QStringLiteral("[Collapsed — %1 returned an object with keys: %2]").arg(toolName, result.toObject().keys().join(QStringLiteral(", ")));
-    return QStringLiteral("[Collapsed — %1 returned %2 characters]").arg(toolName).arg(compactJson(result).size());
+    return QStringLiteral("[Collapsed — %1 returned %2 characters]").arg(toolName).arg(json::text(result).size());
 }
 
 } // namespace
@@ -287,7 +276,7 @@ QList<llm::ChatMessage> PromptBuilder::history(const QList<MessageRecord> &rows,
             r.toolCallId = call.id;
             r.toolName = call.name;
             const QJsonValue result = tc.value(QStringLiteral("result"));
-            const QString full = compactJson(result);
+            const QString full = json::text(result);
             if (intact) {
                 r.content = full;
             } else if (truncate) {

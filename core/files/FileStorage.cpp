@@ -2,13 +2,12 @@
 
 #include "storage/Database.h"
 #include "util/Clock.h"
+#include "util/Files.h"
 #include "util/Ids.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QMimeDatabase>
-#include <QSaveFile>
 
 namespace kinbot {
 
@@ -98,18 +97,11 @@ Result<StoredFile> FileStorage::create(const QString &kinId, const QString &file
     StoredFile f;
     f.id = ids::uuid();
     f.kinId = kinId;
-    f.originalName = QFileInfo(fileName).fileName().left(kMaxName);
-    if (f.originalName.isEmpty())
-        f.originalName = QStringLiteral("file");
+    f.originalName = files::displayName(fileName);
     f.name = options.name ? options.name->trimmed() : f.originalName;
     f.description = options.description.value_or(QString());
-    QString ext = QFileInfo(f.originalName).suffix().toLower();
-    bool safe = !ext.isEmpty() && ext.size() <= 10;
-    for (const QChar c : ext)
-        safe = safe && c.isLetterOrNumber() && c.unicode() < 128;
-    f.storedPath = QStringLiteral("%1/%2.%3").arg(kinId, f.id, safe ? ext : QStringLiteral("bin"));
-    static const QMimeDatabase mimes;
-    f.mimeType = mimes.mimeTypeForFileNameAndData(f.originalName, data).name();
+    f.storedPath = QStringLiteral("%1/%2.%3").arg(kinId, f.id, files::safeExtension(f.originalName));
+    f.mimeType = files::mimeTypeOf(f.originalName, data);
     f.size = data.size();
     f.accessToken = ids::uuid();
     f.passwordHash = options.passwordHash.value_or(QString());
@@ -122,11 +114,8 @@ Result<StoredFile> FileStorage::create(const QString &kinId, const QString &file
     f.createdByUserId = createdByUserId;
 
     const QString path = absolutePath(f);
-    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return ApiError::internal(QStringLiteral("Cannot create the storage folder"));
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(data) != data.size() || !out.commit())
-        return ApiError::internal(QStringLiteral("Cannot store the file"));
+    if (Status st = files::writeAtomically(path, data, QStringLiteral("file")); !st)
+        return st.error();
     auto ins = m_db.run(QStringLiteral("INSERT INTO file_storage (%1) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)").arg(kColumns),
                         {f.id, f.kinId, f.name, nullIfEmpty(f.description), f.originalName, f.storedPath, f.mimeType, f.size,
                          f.accessToken, nullIfEmpty(f.passwordHash), qint64(f.isPublic), qint64(f.readAndBurn),

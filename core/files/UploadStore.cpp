@@ -2,13 +2,12 @@
 
 #include "storage/Database.h"
 #include "util/Clock.h"
+#include "util/Files.h"
 #include "util/Ids.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QMimeDatabase>
-#include <QSaveFile>
 
 namespace kinbot {
 
@@ -40,16 +39,6 @@ UploadStore::UploadStore(const Database &db, const Clock &clock, QString uploads
 {
 }
 
-// A safe extension from the client's file name: letters and digits only, at most 10 characters.
-static QString safeExtension(const QString &fileName)
-{
-    const QString ext = QFileInfo(fileName).suffix().toLower();
-    for (const QChar c : ext)
-        if (!c.isLetterOrNumber() || c.unicode() > 127)
-            return QStringLiteral("bin");
-    return ext.isEmpty() || ext.size() > 10 ? QStringLiteral("bin") : ext;
-}
-
 Result<UploadedFile> UploadStore::store(const QString &kinId, const QString &userId, const QString &fileName, const QByteArray &data)
 {
     if (data.isEmpty())
@@ -60,21 +49,15 @@ Result<UploadedFile> UploadStore::store(const QString &kinId, const QString &use
     f.id = ids::uuid();
     f.kinId = kinId;
     f.uploadedBy = userId;
-    f.originalName = QFileInfo(fileName).fileName().left(255);
-    if (f.originalName.isEmpty())
-        f.originalName = QStringLiteral("file");
-    f.storedPath = QStringLiteral("messages/%1/%2.%3").arg(kinId, f.id, safeExtension(f.originalName));
-    static const QMimeDatabase mimes;
-    f.mimeType = mimes.mimeTypeForFileNameAndData(f.originalName, data).name();
+    f.originalName = files::displayName(fileName);
+    f.storedPath = QStringLiteral("messages/%1/%2.%3").arg(kinId, f.id, files::safeExtension(f.originalName));
+    f.mimeType = files::mimeTypeOf(f.originalName, data);
     f.size = data.size();
     f.createdAt = m_clock.nowMs();
 
     const QString path = absolutePath(f);
-    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return ApiError::internal(QStringLiteral("Cannot create the upload folder"));
-    QSaveFile out(path);
-    if (!out.open(QIODevice::WriteOnly) || out.write(data) != data.size() || !out.commit())
-        return ApiError::internal(QStringLiteral("Cannot store the file"));
+    if (Status st = files::writeAtomically(path, data, QStringLiteral("file")); !st)
+        return st.error();
     auto ins = m_db.run(QStringLiteral("INSERT INTO files (%1) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)").arg(kColumns),
                         {f.id, kinId, userId, f.originalName, f.storedPath, f.mimeType, f.size, f.createdAt});
     if (!ins) {

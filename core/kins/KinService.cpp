@@ -4,6 +4,7 @@
 #include "settings/SettingsStore.h"
 #include "storage/Database.h"
 #include "util/Clock.h"
+#include "util/Files.h"
 #include "util/Ids.h"
 #include "util/Json.h"
 
@@ -11,7 +12,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QSaveFile>
 
 namespace kinbot {
 
@@ -342,15 +342,8 @@ Result<QString> KinService::setAvatar(const QString &id, const QByteArray &data,
     if (!existing)
         return existing.error();
     KinRecord k = existing.value();
-    const QString dir = m_uploadsDir + QStringLiteral("/kins/") + k.id;
-    if (!QDir().mkpath(dir))
-        return ApiError::internal(QStringLiteral("Cannot create the avatar folder"));
-    QSaveFile out(dir + QStringLiteral("/avatar.") + ext);
-    if (!out.open(QIODevice::WriteOnly) || out.write(data) != data.size() || !out.commit())
-        return ApiError::internal(QStringLiteral("Cannot store the avatar"));
-    for (const QString &other : {QStringLiteral("png"), QStringLiteral("jpg"), QStringLiteral("gif"), QStringLiteral("webp")})
-        if (other != ext)
-            QFile::remove(dir + QStringLiteral("/avatar.") + other);
+    if (Status st = files::replaceImage(m_uploadsDir + QStringLiteral("/kins/") + k.id, QStringLiteral("avatar"), ext, data); !st)
+        return st.error();
     k.avatarPath = QStringLiteral("kins/%1/avatar.%2").arg(k.id, ext);
     k.updatedAt = m_clock.nowMs();
     auto up = m_db.run(QStringLiteral("UPDATE kins SET avatar_path = ?, updated_at = ? WHERE id = ?"), {k.avatarPath, k.updatedAt, k.id});

@@ -12,6 +12,14 @@ namespace kinbot::json {
 
 inline QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 inline QByteArray compact(const QJsonArray &a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); }
+// Any value as text: a string as it is, everything else as compact JSON (undefined prints as null).
+inline QString text(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    const QByteArray wrapped = compact(QJsonArray{v});
+    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+}
 
 // ISO-8601 with milliseconds and 'Z', as JavaScript's Date.toJSON() prints it.
 inline QString isoMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs); }

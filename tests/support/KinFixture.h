@@ -5,6 +5,7 @@
 #include "TestServer.h"
 
 #include "engine/MessageStore.h"
+#include "engine/ToolRegistry.h"
 #include "llm/LlmTypes.h"
 #include "providers/ProviderService.h"
 
@@ -83,6 +84,23 @@ struct KinFixture
     HttpResponse send(const QString &kinId, const QString &content)
     {
         return api->postJson("/api/kins/" + kinId.toUtf8() + "/messages", {{QStringLiteral("content"), content}});
+    }
+
+    // Runs a native tool of the registry as the Kin would, and waits for its answer (10 s at most).
+    QJsonObject runTool(const QString &name, const QString &kinId, const QJsonObject &args)
+    {
+        const ToolDefinition *tool = server.platform().tools().find(name);
+        if (!tool)
+            return {{QStringLiteral("error"), QStringLiteral("no such tool ") + name}};
+        ToolContext ctx;
+        ctx.kinId = kinId;
+        std::optional<QJsonValue> result;
+        tool->execute(ctx, args, [&](const QJsonValue &v) { result = v; });
+        QElapsedTimer t;
+        t.start();
+        while (!result && t.elapsed() < 10000)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        return result ? result->toObject() : QJsonObject{{QStringLiteral("error"), QStringLiteral("tool timed out in the test")}};
     }
 
     TestServer server;
