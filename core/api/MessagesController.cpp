@@ -173,45 +173,48 @@ void MessagesController::removeQueued(const ExchangePtr &ex)
     ex->send(Reply::json(QJsonObject{{kOk, true}}));
 }
 
-void MessagesController::reactions(const ExchangePtr &ex)
+Result<MessageRecord> MessagesController::messageOf(const ExchangePtr &ex) const
 {
     auto kin = m_kins.resolve(ex->param("kinId"));
     if (!kin)
-        return ex->fail(kin.error());
+        return kin.error();
     auto msg = m_messages.find(kin->id, ex->param("messageId"));
     if (!msg)
-        return ex->fail(msg.error());
+        return msg.error();
     if (!msg.value())
-        return ex->fail(ApiError::notFound(QStringLiteral("MESSAGE_NOT_FOUND"), QStringLiteral("No such message")));
-    ex->sendResult(m_messages.reactions(msg.value()->id),
+        return ApiError::notFound(QStringLiteral("MESSAGE_NOT_FOUND"), QStringLiteral("No such message"));
+    return *msg.value();
+}
+
+void MessagesController::reactions(const ExchangePtr &ex)
+{
+    auto msg = messageOf(ex);
+    if (!msg)
+        return ex->fail(msg.error());
+    ex->sendResult(m_messages.reactions(msg->id),
                    [](const QJsonArray &r) { return Reply::json(QJsonObject{{QStringLiteral("reactions"), r}}); });
 }
 
 void MessagesController::react(const ExchangePtr &ex)
 {
-    auto kin = m_kins.resolve(ex->param("kinId"));
-    if (!kin)
-        return ex->fail(kin.error());
-    auto msg = m_messages.find(kin->id, ex->param("messageId"));
+    auto msg = messageOf(ex);
     if (!msg)
         return ex->fail(msg.error());
-    if (!msg.value())
-        return ex->fail(ApiError::notFound(QStringLiteral("MESSAGE_NOT_FOUND"), QStringLiteral("No such message")));
     auto body = ex->jsonObject();
     if (!body)
         return ex->fail(body.error());
     const QString emoji = body->value(QStringLiteral("emoji")).toString();
     if (!MessageStore::isAllowedEmoji(emoji))
         return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_EMOJI"), QStringLiteral("emoji must be one of 👍 ❤️ 😂 😮 😢 🎉")));
-    auto toggled = m_messages.toggleReaction(msg.value()->id, ex->principal.userId, emoji);
+    auto toggled = m_messages.toggleReaction(msg->id, ex->principal.userId, emoji);
     if (!toggled)
         return ex->fail(toggled.error());
-    const QJsonObject event{{QStringLiteral("messageId"), msg.value()->id},
+    const QJsonObject event{{QStringLiteral("messageId"), msg->id},
                             {QStringLiteral("userId"), ex->principal.userId},
                             {QStringLiteral("userName"), ex->principal.name},
                             {QStringLiteral("emoji"), emoji},
                             {QStringLiteral("reactionId"), toggled->reactionId}};
-    m_bus.toKin(kin->id, toggled->added ? QStringLiteral("reaction:added") : QStringLiteral("reaction:removed"), event);
+    m_bus.toKin(msg->kinId, toggled->added ? QStringLiteral("reaction:added") : QStringLiteral("reaction:removed"), event);
     ex->send(Reply::json(QJsonObject{{QStringLiteral("action"), toggled->added ? QStringLiteral("added") : QStringLiteral("removed")},
                                      {QStringLiteral("reactionId"), toggled->reactionId}}));
 }

@@ -12,6 +12,7 @@ class EventBus;
 class KinService;
 class Database;
 class MessageStore;
+struct MessageRecord;
 class NotificationService;
 class QueueStore;
 class UploadStore;
@@ -46,6 +47,9 @@ public:
     static Result<Incoming> parseIncoming(const QJsonObject &body, int maxLength, const QString &tooLongCode);
 
 private:
+    // The Kin's message named by the path (:kinId, :messageId): 404 KIN_NOT_FOUND / MESSAGE_NOT_FOUND.
+    Result<MessageRecord> messageOf(const ExchangePtr &ex) const;
+
     KinService &m_kins;
     MessageStore &m_messages;
     QueueStore &m_queue;
