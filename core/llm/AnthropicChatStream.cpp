@@ -239,10 +239,7 @@ void AnthropicChatStream::handleEvent(const SseEvent &ev)
         if (usage.contains(QStringLiteral("output_tokens")))
             result().usage.outputTokens = usage.value(QStringLiteral("output_tokens")).toInteger();
     } else if (type == QLatin1String("message_stop")) {
-        QString reason = m_stopReason.isEmpty() ? QStringLiteral("stop") : m_stopReason;
-        if (!result().toolCalls.isEmpty() && reason == QLatin1String("stop"))
-            reason = QStringLiteral("tool_calls");
-        result().finishReason = reason;
+        result().finishReason = m_stopReason;
         succeed();
     } else if (type == QLatin1String("error")) {
         failOrRetry(inStreamError(o.value(QStringLiteral("error")).toObject()));

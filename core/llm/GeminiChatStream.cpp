@@ -260,11 +260,7 @@ void GeminiChatStream::handleEvent(const SseEvent &ev)
 
 void GeminiChatStream::finish()
 {
-    QString reason = m_finishReason;
-    // Gemini says STOP for a step that called functions.
-    if (!result().toolCalls.isEmpty() && reason == QLatin1String("stop"))
-        reason = QStringLiteral("tool_calls");
-    result().finishReason = reason;
+    result().finishReason = m_finishReason;
     succeed();
 }
 

@@ -205,7 +205,8 @@ void HttpChatStream::succeed()
     m_watchdog.stop();
     m_retryTimer.stop();
     dropReply();
-    if (m_result.finishReason.isEmpty())
+    // Several wires (Gemini, Anthropic's end_turn, compatible servers) say "stop" for a step that called tools.
+    if (m_result.finishReason.isEmpty() || m_result.finishReason == QLatin1String("stop"))
         m_result.finishReason = m_result.toolCalls.isEmpty() ? QStringLiteral("stop") : QStringLiteral("tool_calls");
     emitLater(nullptr);
 }

@@ -252,11 +252,7 @@ void OpenAiChatStream::finish()
     flushToolCalls();
     if (isDone())
         return;
-    QString reason = m_finishReason.isEmpty() ? QStringLiteral("stop") : m_finishReason;
-    // Several compatible servers say "stop" for a step that called tools.
-    if (!result().toolCalls.isEmpty() && reason == QLatin1String("stop"))
-        reason = QStringLiteral("tool_calls");
-    result().finishReason = reason;
+    result().finishReason = m_finishReason;
     succeed();
 }
 
