@@ -198,6 +198,10 @@ Result<quint16> Platform::start()
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
+    // Uploads being received; whatever a crashed run left there is garbage.
+    opts.spoolDir = m_config.dataDir + QStringLiteral("/spool");
+    opts.spoolIdleMs = m_config.uploadIdleMs;
+    QDir(opts.spoolDir).removeRecursively();
     m_http = std::make_unique<HttpServer>(opts, *m_logger);
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,

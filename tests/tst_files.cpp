@@ -4,6 +4,9 @@
 #include <QDirIterator>
 #include <QTcpSocket>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "engine/ToolRegistry.h"
 
 using namespace kinbot::test;
@@ -23,7 +26,43 @@ static QByteArray form(const QList<QPair<QByteArray, QByteArray>> &fields, const
 struct FilesFixture : KinFixture
 {
     QString kinId;
-    FilesFixture() { kinId = addKin(QStringLiteral("Keeper"), QString()).value("id").toString(); }
+    explicit FilesFixture(const std::function<void(kinbot::ServerConfig &)> &configure = {}) : KinFixture(configure)
+    {
+        kinId = addKin(QStringLiteral("Keeper"), QString()).value("id").toString();
+    }
+    QString spoolDir() const { return server.dataDir() + QStringLiteral("/data/spool"); }
+    // Spool files are unnamed (O_TMPFILE on Linux: nothing is left behind by a crash), so they are found through the
+    // server's open descriptors — the server runs in this process.
+    QList<qint64> spoolFileSizes() const
+    {
+        QList<qint64> sizes;
+        const QString prefix = QDir::cleanPath(spoolDir()) + QLatin1Char('/');
+        for (const QFileInfo &fd : QDir(QStringLiteral("/proc/self/fd")).entryInfoList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
+            char target[4096] = {};
+            const ssize_t n = ::readlink(QFile::encodeName(fd.absoluteFilePath()).constData(), target, sizeof target - 1);
+            if (n <= 0 || !QString::fromLocal8Bit(target, n).startsWith(prefix))
+                continue;
+            struct stat st {};
+            if (::stat(QFile::encodeName(fd.absoluteFilePath()).constData(), &st) == 0)
+                sizes.append(st.st_size);
+        }
+        return sizes;
+    }
+    qint64 spooledBytes() const
+    {
+        qint64 n = 0;
+        for (qint64 size : spoolFileSizes())
+            n += size;
+        return n;
+    }
+    int spooledFiles() const { return int(spoolFileSizes().size() + QDir(spoolDir()).entryList(QDir::Files).size()); }
+    // The head of a multipart upload to /api/file-storage, as this admin sends it.
+    QByteArray uploadHead(qint64 length, const QByteArray &extra = {}) const
+    {
+        return "POST /api/file-storage HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + admin.cookie + "\r\nOrigin: " + api->origin()
+               + "\r\nContent-Type: multipart/form-data; boundary=XbX\r\nContent-Length: " + QByteArray::number(length) + "\r\n"
+               + extra + "\r\n";
+    }
     HttpResponse upload(const QList<QPair<QByteArray, QByteArray>> &extra, const QByteArray &name = "a.txt",
                         const QByteArray &data = "hello file")
     {
@@ -196,6 +235,152 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((answer += chunked.readAll()).contains("413"), 5000);
         // The server is fine afterwards.
         QCOMPARE(f.api->get("/api/me").status, 200);
+    }
+
+    void bigUploadsGoToDiskAsTheyArrive()
+    {
+        FilesFixture f;
+        QByteArray payload(24 * 1024 * 1024, Qt::Uninitialized);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            payload[i] = char((i * 7 + i / 4096) & 0xff);
+        const QByteArray body = form({{"kinId", f.kinId.toUtf8()}, {"isPublic", "true"}}, "big.bin", payload);
+
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write(f.uploadHead(body.size(), "Expect: 100-continue\r\n"));
+        QByteArray answer;
+        QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n"), 5000);
+        QCOMPARE(answer, QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        answer.clear();
+
+        // Half the body in: it is on disk already, while the request is still incomplete.
+        const qsizetype half = body.size() / 2;
+        socket.write(body.left(half));
+        QTRY_VERIFY_WITH_TIMEOUT(f.spooledBytes() >= half, 10000);
+        QCOMPARE(f.spooledFiles(), 1);
+        QVERIFY(socket.readAll().isEmpty()); // no answer before the body is complete
+
+        socket.write(body.mid(half));
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState
+                                     || ((answer += socket.readAll()).contains("\r\n\r\n") && answer.endsWith("}}")),
+                                 10000);
+        answer += socket.readAll();
+        QVERIFY2(answer.startsWith("HTTP/1.1 201"), answer.left(200).constData());
+        QVERIFY(answer.toLower().contains("connection: close") || socket.state() != QAbstractSocket::ConnectedState);
+        const QJsonObject file = QJsonDocument::fromJson(answer.mid(answer.indexOf("\r\n\r\n") + 4)).object().value("file").toObject();
+        QCOMPARE(file.value("size").toInteger(), payload.size());
+        QTRY_COMPARE_WITH_TIMEOUT(f.spooledFiles(), 0, 5000); // the spool file goes with the request
+
+        // The stored bytes are the uploaded ones.
+        const HttpResponse download = f.server.client().get(FilesFixture::tokenPath(file));
+        QCOMPARE(download.status, 200);
+        QVERIFY(download.body == payload);
+
+        // Small uploads to the same route stay on the ordinary (keep-alive) path.
+        QCOMPARE(f.upload({}, "small.txt", "tiny").status, 201);
+        QCOMPARE(f.spooledFiles(), 0);
+    }
+
+    void refusedUploadsNeverReachTheDisk()
+    {
+        FilesFixture f;
+        const QByteArray body = form({{"kinId", f.kinId.toUtf8()}}, "big.bin", QByteArray(3 * 1024 * 1024, 'x'));
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(socket.waitForConnected(3000));
+        // No credentials: 401 from the head alone; nothing is spooled.
+        socket.write("POST /api/file-storage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=XbX\r\n"
+                     "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body.left(1024 * 1024));
+        QByteArray answer;
+        QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 401"), answer.left(80).constData());
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
+        QCOMPARE(f.spooledBytes(), 0);
+
+        // A bad multipart body that was spooled gets the parser's 400, and its spool file is gone afterwards.
+        const QByteArray junk(2 * 1024 * 1024, 'j');
+        QTcpSocket bad;
+        bad.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(bad.waitForConnected(3000));
+        bad.write(f.uploadHead(junk.size()) + junk);
+        answer.clear();
+        QTRY_VERIFY_WITH_TIMEOUT((answer += bad.readAll()).contains("\r\n\r\n{"), 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.left(80).constData());
+        QVERIFY(answer.contains("INVALID_MULTIPART"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.spooledFiles(), 0, 5000);
+    }
+
+    void stalledUploadsTimeOut()
+    {
+        FilesFixture f([](kinbot::ServerConfig &c) { c.uploadIdleMs = 300; });
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(socket.waitForConnected(3000));
+        socket.write(f.uploadHead(4 * 1024 * 1024) + QByteArray(1024 * 1024 + 10, 'a'));
+        QTRY_VERIFY_WITH_TIMEOUT(f.spooledBytes() > 1024 * 1024, 5000);
+        QByteArray answer;
+        QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("\r\n\r\n{"), 5000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.left(80).constData());
+        QVERIFY(answer.contains("REQUEST_TIMEOUT"));
+        QTRY_VERIFY_WITH_TIMEOUT(socket.state() == QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.spooledFiles(), 0, 5000);
+        QCOMPARE(f.api->get("/api/file-storage").status, 200);
+    }
+
+    void headsArrivingInPiecesAreJudgedWhole()
+    {
+        FilesFixture f;
+        const auto sendInPieces = [](QTcpSocket &socket, const QByteArray &bytes, const QList<qsizetype> &cuts) {
+            qsizetype at = 0;
+            for (qsizetype cut : cuts) {
+                socket.write(bytes.mid(at, cut - at));
+                socket.flush();
+                QTest::qWait(60); // each piece reaches the server on its own
+                at = cut;
+            }
+            socket.write(bytes.mid(at));
+        };
+        const auto readAnswer = [](QTcpSocket &socket) {
+            QByteArray answer;
+            [&] { QTRY_VERIFY_WITH_TIMEOUT((answer += socket.readAll()).contains("}"), 10000); }();
+            return answer;
+        };
+
+        // An ordinary request whose head comes in three pieces, then a second one on the same connection.
+        QTcpSocket plain;
+        plain.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(plain.waitForConnected(3000));
+        const QByteArray json = R"({"pseudonym":"ada2"})";
+        const QByteArray patch = "PATCH /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + f.admin.cookie + "\r\nOrigin: " + f.api->origin()
+                                 + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size()) + "\r\n\r\n" + json;
+        sendInPieces(plain, patch, {10, 40});
+        QByteArray answer = readAnswer(plain);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(80).constData());
+        QVERIFY(answer.contains("ada2"));
+        plain.write("GET /api/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + f.admin.cookie + "\r\n\r\n");
+        answer = readAnswer(plain);
+        QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.left(80).constData());
+
+        // An oversized body announced by a head in pieces: still 413.
+        QTcpSocket huge;
+        huge.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(huge.waitForConnected(3000));
+        sendInPieces(huge, f.uploadHead(300 * 1024 * 1024), {30, 90});
+        answer = readAnswer(huge);
+        QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(80).constData());
+
+        // A big upload whose head comes in pieces is still spooled and stored.
+        const QByteArray payload(2 * 1024 * 1024, 'p');
+        const QByteArray body = form({{"kinId", f.kinId.toUtf8()}}, "pieces.bin", payload);
+        QTcpSocket upload;
+        upload.connectToHost(QHostAddress::LocalHost, f.server.port());
+        QVERIFY(upload.waitForConnected(3000));
+        const QByteArray head = f.uploadHead(body.size());
+        sendInPieces(upload, head + body, {25, head.size() - 5});
+        answer = readAnswer(upload);
+        QVERIFY2(answer.startsWith("HTTP/1.1 201"), answer.left(200).constData());
+        QVERIFY(answer.contains("pieces.bin"));
     }
 
     void crudAndValidation()

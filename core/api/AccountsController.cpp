@@ -65,7 +65,7 @@ void AccountsController::patchMe(const ExchangePtr &ex)
 // Image type from the bytes themselves, never from the client's claim.
 void AccountsController::uploadAvatar(const ExchangePtr &ex)
 {
-    auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+    auto form = MultipartForm::parse(*ex);
     if (!form)
         return ex->fail(form.error());
     const MultipartPart *file = form->part(QStringLiteral("file"));

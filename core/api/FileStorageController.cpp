@@ -74,7 +74,7 @@ static Result<StoredFileChange> changeFromForm(const MultipartForm &form)
 
 void FileStorageController::upload(const ExchangePtr &ex)
 {
-    auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+    auto form = MultipartForm::parse(*ex);
     if (!form)
         return ex->fail(form.error());
     const MultipartPart *file = form->part(QStringLiteral("file"));

@@ -63,7 +63,7 @@ void KinsController::remove(const ExchangePtr &ex)
 
 void KinsController::uploadAvatar(const ExchangePtr &ex)
 {
-    auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+    auto form = MultipartForm::parse(*ex);
     if (!form)
         return ex->fail(form.error());
     const MultipartPart *file = form->part(QStringLiteral("file"));
@@ -125,7 +125,7 @@ void KinsController::importArchive(const ExchangePtr &ex)
     // The archive as the raw body (application/zip), as a multipart 'file', or the reference's bare JSON object.
     QByteArray payload = ex->body();
     if (ex->header("content-type").startsWith("multipart/form-data")) {
-        auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+        auto form = MultipartForm::parse(*ex);
         if (!form)
             return ex->fail(form.error());
         const MultipartPart *file = form->part(QStringLiteral("file"));

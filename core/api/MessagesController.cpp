@@ -221,7 +221,7 @@ void MessagesController::react(const ExchangePtr &ex)
 
 void MessagesController::upload(const ExchangePtr &ex)
 {
-    auto form = MultipartForm::parse(ex->header("content-type"), ex->body());
+    auto form = MultipartForm::parse(*ex);
     if (!form)
         return ex->fail(form.error());
     const MultipartPart *file = form->part(QStringLiteral("file"));

@@ -27,6 +27,7 @@ QList<Route> buildRouteTable(const Controllers &c)
     const auto env = ErrorStyle::Envelope;
     constexpr qint64 avatarBody = 3 * 1024 * 1024;
     constexpr qint64 kinAvatarBody = 11 * 1024 * 1024;
+    constexpr bool spool = true; // uploads: big bodies go to disk as they arrive
 
     return {
         // --- system ---
@@ -112,7 +113,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
         // --- messages of a Kin's main conversation ---
-        {"POST", "/api/files/upload", A::Member, h(c.messages, &MessagesController::upload), env, 51 * 1024 * 1024},
+        {"POST", "/api/files/upload", A::Member, h(c.messages, &MessagesController::upload), env, 51 * 1024 * 1024, false, spool},
         {"GET", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::list)},
         {"POST", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::send)},
         {"DELETE", "/api/kins/:kinId/messages", A::Member, h(c.messages, &MessagesController::clear)},
@@ -132,7 +133,7 @@ QList<Route> buildRouteTable(const Controllers &c)
 
         // --- file storage and public share links ---
         {"GET", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::list)},
-        {"POST", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::upload), env, 101 * 1024 * 1024},
+        {"POST", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::upload), env, 101 * 1024 * 1024, false, spool},
         {"GET", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::get)},
         {"PATCH", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::update)},
         {"DELETE", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::remove)},

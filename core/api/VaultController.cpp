@@ -321,7 +321,7 @@ void VaultController::listAttachments(const ExchangePtr &ex)
 
 void VaultController::uploadAttachment(const ExchangePtr &ex)
 {
-    auto form = MultipartForm::parse(ex->header("content-type"), ex->body(), 20);
+    auto form = MultipartForm::parse(*ex, 20);
     if (!form)
         return ex->fail(form.error());
     const MultipartPart *file = form->part(QStringLiteral("file"));

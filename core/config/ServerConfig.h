@@ -21,6 +21,7 @@ struct ServerConfig
     QString logLevel = QStringLiteral("info"); // KINBOT_LOG_LEVEL: debug|info|warn|error
     int logBufferSize = 1000;              // KINBOT_LOG_BUFFER_SIZE
     int sseKeepAliveMs = 15000;            // KINBOT_SSE_PING_MS
+    int uploadIdleMs = 30000;              // KINBOT_UPLOAD_IDLE_MS: a big upload silent this long mid-body gets 408
     QString versionCheckUrl;               // KINBOT_VERSION_CHECK_URL; empty = version check disabled
     QString encryptionKeyHex;              // KINBOT_ENCRYPTION_KEY (64 hex) instead of <dataDir>/.encryption-key
     QString authSecret;                    // KINBOT_AUTH_SECRET; default = the encryption key (as the reference does)

@@ -1,12 +1,13 @@
 #include "http/BodyLimitGuard.h"
 
+#include "http/LingeringClose.h"
+
 #include <QTcpSocket>
-#include <QTimer>
 
 namespace kinbot {
 
-BodyLimitGuard::BodyLimitGuard(QTcpSocket *socket, LimitFor limitFor, qint64 minLimit)
-    : QObject(socket), m_socket(socket), m_limitFor(std::move(limitFor)), m_minLimit(minLimit)
+BodyLimitGuard::BodyLimitGuard(QTcpSocket *socket, PolicyFor policyFor, qint64 minLimit, const SpoolHooks &spool)
+    : QObject(socket), m_socket(socket), m_policyFor(std::move(policyFor)), m_minLimit(qMin(minLimit, kSpoolAbove)), m_spool(spool)
 {
     connect(socket, &QTcpSocket::readyRead, this, &BodyLimitGuard::onReadyRead);
 }
@@ -56,35 +57,91 @@ bool BodyLimitGuard::parseHead(const QByteArray &data, Head &out)
     return true;
 }
 
+HeaderPairs BodyLimitGuard::headerFields(const QByteArray &data, const Head &head)
+{
+    HeaderPairs out;
+    const qsizetype end = head.headerBytes - 4;
+    for (qsizetype i = data.indexOf("\r\n"); i >= 0 && i < end;) {
+        const qsizetype start = i + 2;
+        const qsizetype next = data.indexOf("\r\n", start);
+        const QByteArray line = data.mid(start, next - start);
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            out.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+        i = next;
+    }
+    return out;
+}
+
 void BodyLimitGuard::onReadyRead()
 {
     if (!m_socket)
         return;
+    if (m_spooler)
+        return m_spooler->pump();
     if (m_refused) {
         m_socket->readAll(); // discard; Qt's reader must not see it
         return;
     }
-    // What Qt has not consumed yet starts either with a new request or in the middle of a body.
-    const QByteArray head = m_socket->peek(kMaxHeaderBytes);
-    Head h;
-    if (parseHead(head, h)) {
+    // Qt's reader keeps a read transaction open while it reads a request and commits it when the request is complete:
+    // no transaction means what is unread starts with a new request.
+    const bool midRequest = m_socket->isTransactionStarted();
+    if (!midRequest) {
+        m_decided = false;
         m_chunkedSeen = -1;
-        // Most requests carry no body or a small one: only those that could exceed some limit need the route's.
-        if (h.contentLength <= m_minLimit && !h.chunked)
-            return;
-        const qsizetype query = h.path.indexOf('?');
-        const qint64 limit = m_limitFor(h.method, query < 0 ? h.path : h.path.left(query));
-        if (limit > 0 && h.contentLength > limit)
-            return refuse(limit);
-        if (h.chunked && limit > 0) {
-            m_chunkedSeen = m_socket->bytesAvailable() - h.headerBytes;
-            m_chunkedLimit = limit;
+    } else if (m_decided) {
+        if (m_chunkedSeen >= 0) {
+            m_chunkedSeen += m_socket->bytesAvailable();
+            if (m_chunkedSeen > m_chunkedLimit + 64 * 1024) // chunk framing adds a little
+                refuse(m_chunkedLimit);
         }
-    } else if (m_chunkedSeen >= 0) {
-        m_chunkedSeen += m_socket->bytesAvailable();
+        return;
     }
-    if (m_chunkedSeen > m_chunkedLimit + 64 * 1024) // chunk framing adds a little
-        refuse(m_chunkedLimit);
+    // Qt has read part of a head that came in pieces: rewind its transaction to see the request from its first byte,
+    // and put its read position back unless the guard takes the request.
+    qint64 readByQt = 0;
+    if (midRequest) {
+        const qint64 unread = m_socket->bytesAvailable();
+        m_socket->rollbackTransaction();
+        readByQt = m_socket->bytesAvailable() - unread;
+    }
+    const QByteArray data = m_socket->peek(kMaxHeaderBytes);
+    Head h;
+    const bool complete = parseHead(data, h);
+    if (complete && decide(data, h))
+        return;
+    if (midRequest) {
+        m_socket->startTransaction();
+        m_socket->skip(readByQt);
+    }
+}
+
+bool BodyLimitGuard::decide(const QByteArray &data, const Head &h)
+{
+    m_decided = true;
+    // Most requests carry no body or a small one: only those that could exceed some limit need the route's.
+    if (h.contentLength <= m_minLimit && !h.chunked)
+        return false;
+    const qsizetype query = h.path.indexOf('?');
+    const BodyPolicy policy = m_policyFor(h.method, query < 0 ? h.path : h.path.left(query));
+    if (policy.limit > 0 && h.contentLength > policy.limit) {
+        refuse(policy.limit);
+        return true;
+    }
+    if (policy.spool && !h.chunked && h.contentLength > kSpoolAbove) {
+        const HeaderPairs fields = headerFields(data, h);
+        bool expectContinue = false;
+        for (const auto &f : fields)
+            expectContinue = expectContinue || (qstricmp(f.first.constData(), "expect") == 0 && f.second.toLower() == "100-continue");
+        m_spooler = new BodySpooler(m_socket, m_spool, RawRequest{h.method, h.path, fields, m_socket->peerAddress()},
+                                    h.headerBytes, h.contentLength, expectContinue);
+        return true;
+    }
+    if (h.chunked && policy.limit > 0) {
+        m_chunkedSeen = m_socket->bytesAvailable() - h.headerBytes;
+        m_chunkedLimit = policy.limit;
+    }
+    return false;
 }
 
 void BodyLimitGuard::refuse(qint64 limit)
@@ -95,19 +152,7 @@ void BodyLimitGuard::refuse(qint64 limit)
                             + R"( bytes"}})";
     m_socket->write("HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
                     + QByteArray::number(body.size()) + "\r\nX-Content-Type-Options: nosniff\r\n\r\n" + body);
-    m_socket->flush();
-    // Let the answer go out, then close; a client that keeps pushing is cut off after a short while.
-    QPointer<QTcpSocket> socket = m_socket;
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [socket] {
-        if (socket && socket->bytesToWrite() == 0)
-            socket->disconnectFromHost();
-    });
-    if (m_socket->bytesToWrite() == 0)
-        m_socket->disconnectFromHost();
-    QTimer::singleShot(kDrainMs, this, [socket] {
-        if (socket)
-            socket->abort();
-    });
+    lingeringClose(m_socket, kDrainMs);
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
@@ -117,7 +162,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
-    new BodyLimitGuard(socket, m_limitFor, m_minLimit); // connected before QAbstractHttpServer's reader
+    new BodyLimitGuard(socket, m_policyFor, m_minLimit, m_spool); // connected before QAbstractHttpServer's reader
     addPendingConnection(socket);
 }
 

@@ -10,6 +10,7 @@ int httpStatusFor(ErrorKind kind)
     case ErrorKind::Forbidden: return 403;
     case ErrorKind::NotFound: return 404;
     case ErrorKind::MethodNotAllowed: return 405;
+    case ErrorKind::RequestTimeout: return 408;
     case ErrorKind::Conflict: return 409;
     case ErrorKind::Gone: return 410;
     case ErrorKind::PayloadTooLarge: return 413;
@@ -20,6 +21,7 @@ int httpStatusFor(ErrorKind kind)
     case ErrorKind::BadGateway: return 502;
     case ErrorKind::ServiceUnavailable: return 503;
     case ErrorKind::GatewayTimeout: return 504;
+    case ErrorKind::InsufficientStorage: return 507;
     }
     return 500;
 }

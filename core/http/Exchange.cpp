@@ -2,6 +2,7 @@
 
 #include "http/ErrorMapping.h"
 
+#include <QFile>
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -33,7 +34,30 @@ Exchange::Exchange(const QHttpServerRequest &request, Responder &&responder, Dec
     , m_responder(std::move(responder))
     , m_decorator(std::move(decorator))
 {
-    const auto headers = request.headers();
+    setHeaders(request.headers());
+}
+
+Exchange::Exchange(const RawRequest &request, Responder &&responder, Decorator decorator)
+    : m_method(request.method)
+    , m_remote(request.remote)
+    , m_responder(std::move(responder))
+    , m_decorator(std::move(decorator))
+{
+    const QUrl url = QUrl::fromEncoded(request.target);
+    m_rawPath = url.path(QUrl::FullyEncoded).toUtf8();
+    m_query = QUrlQuery(url);
+    setHeaders(request.headers);
+    m_closeAfter = true;
+}
+
+void Exchange::setSpooledBody(std::shared_ptr<QFile> file, QByteArray view)
+{
+    m_bodyFile = std::move(file);
+    m_body = std::move(view);
+}
+
+void Exchange::setHeaders(const HeaderPairs &headers)
+{
     m_headers.reserve(headers.size());
     for (const auto &h : headers) {
         const QByteArray name = h.first.toLower();
@@ -43,7 +67,7 @@ Exchange::Exchange(const QHttpServerRequest &request, Responder &&responder, Dec
         else
             it.value() += (name == "cookie" ? QByteArrayLiteral("; ") : QByteArrayLiteral(", ")) + h.second;
     }
-    m_closeAfter = m_headers.value("connection").toLower().contains("close");
+    m_closeAfter = m_closeAfter || m_headers.value("connection").toLower().contains("close");
 }
 
 Exchange::~Exchange()

@@ -12,11 +12,22 @@
 #include <QUrlQuery>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
+class QFile;
 class QHttpServerRequest;
 
 namespace kinbot {
+
+// A request Qt did not parse (a spooled upload, see BodySpooler): its parts as read off the wire.
+struct RawRequest
+{
+    QByteArray method;
+    QByteArray target; // path and query, as sent
+    HeaderPairs headers;
+    QHostAddress remote;
+};
 
 // One request and its pending answer. Handlers get it as a shared_ptr and may answer now or later (after a worker
 // thread or a network call); an exchange dropped without an answer replies 500, so a client never hangs.
@@ -26,6 +37,8 @@ public:
     using Decorator = std::function<void(const Exchange &, Reply &)>;
 
     Exchange(const QHttpServerRequest &request, Responder &&responder, Decorator decorator);
+    // A spooled request: the body comes later through setSpooledBody(); the connection closes after the answer.
+    Exchange(const RawRequest &request, Responder &&responder, Decorator decorator);
     ~Exchange();
     Q_DISABLE_COPY_MOVE(Exchange)
 
@@ -39,6 +52,10 @@ public:
     QByteArray header(const QByteArray &lowerName) const { return m_headers.value(lowerName); }
     bool hasHeader(const QByteArray &lowerName) const { return m_headers.contains(lowerName); }
     const QByteArray &body() const { return m_body; }
+    // A spooled body is a read-only view of a mapped temporary file that lives as long as this exchange: data taken
+    // from it without a deep copy (MultipartForm views) must not outlive the exchange.
+    void setSpooledBody(std::shared_ptr<QFile> file, QByteArray view);
+    bool bodyIsSpooled() const { return bool(m_bodyFile); }
     const QHostAddress &remoteAddress() const { return m_remote; }
     QString param(const QString &name) const { return m_params.value(name); }
 
@@ -74,11 +91,14 @@ public:
     HeaderPairs commonHeaders() const;
 
 private:
+    void setHeaders(const HeaderPairs &headers);
+
     QByteArray m_method;
     QByteArray m_rawPath;
     QUrlQuery m_query;
     QHash<QByteArray, QByteArray> m_headers;
     QByteArray m_body;
+    std::shared_ptr<QFile> m_bodyFile;
     QHostAddress m_remote;
     QHash<QString, QString> m_params;
     std::optional<Responder> m_responder;

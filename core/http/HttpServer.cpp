@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <exception>
+#include <optional>
 
 namespace kinbot {
 
@@ -31,8 +32,11 @@ Result<quint16> HttpServer::start(const QString &host, quint16 port)
     for (const Route &r : m_router.routes())
         if (r.maxBodyBytes > 0)
             minLimit = qMin(minLimit, r.maxBodyBytes);
-    auto *tcp = new GuardedTcpServer([this](const QByteArray &method, const QByteArray &path) { return bodyLimitFor(method, path); },
-                                     minLimit, this);
+    SpoolHooks spool{m_options.spoolDir, m_options.spoolIdleMs,
+                     [this](const RawRequest &request, QTcpSocket *socket) { return admitSpooled(request, socket); },
+                     [this](const ExchangePtr &ex) { runSpooled(ex); }};
+    auto *tcp = new GuardedTcpServer([this](const QByteArray &method, const QByteArray &path) { return bodyPolicyFor(method, path); },
+                                     minLimit, std::move(spool), this);
     if (!tcp->listen(addr, port)) {
         const QString why = tcp->errorString();
         delete tcp;
@@ -43,12 +47,12 @@ Result<quint16> HttpServer::start(const QString &host, quint16 port)
     return tcp->serverPort();
 }
 
-qint64 HttpServer::bodyLimitFor(const QByteArray &method, const QByteArray &path) const
+BodyPolicy HttpServer::bodyPolicyFor(const QByteArray &method, const QByteArray &path) const
 {
     const RouteMatch m = m_router.match(method, path);
-    if (m.kind == RouteMatch::Kind::Found && m.route->maxBodyBytes > 0)
-        return m.route->maxBodyBytes;
-    return m_options.maxBodyBytes;
+    if (m.kind != RouteMatch::Kind::Found)
+        return {m_options.maxBodyBytes, false};
+    return {m.route->maxBodyBytes > 0 ? m.route->maxBodyBytes : m_options.maxBodyBytes, m.route->spoolBody};
 }
 
 void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)
@@ -56,63 +60,105 @@ void HttpServer::missingHandler(const QHttpServerRequest &, QTcpSocket *)
     // Never reached: handleRequest answers every request itself.
 }
 
-bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+Exchange::Decorator HttpServer::decorator()
 {
-    auto ex = std::make_shared<Exchange>(request, Responder(makeResponder(request, socket)),
-                                         [this](const Exchange &e, Reply &reply) {
-                                             m_policy.decorate(e, reply);
-                                             if (reply.status >= 400)
-                                                 logOutcome(e, reply.status);
-                                         });
+    return [this](const Exchange &e, Reply &reply) {
+        m_policy.decorate(e, reply);
+        if (reply.status >= 400)
+            logOutcome(e, reply.status);
+    };
+}
+
+template<typename F>
+void HttpServer::guarded(const ExchangePtr &ex, F &&stage)
+{
     try {
-        dispatch(ex);
+        stage();
     } catch (const std::exception &e) {
         m_logger.error(QStringLiteral("http"), QStringLiteral("Unhandled exception"),
                        {{QStringLiteral("path"), QString::fromUtf8(ex->rawPath())}, {QStringLiteral("what"), QString::fromUtf8(e.what())}});
         ex->fail(ApiError::internal());
     }
+}
+
+bool HttpServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    auto ex = std::make_shared<Exchange>(request, Responder(socket), decorator());
+    guarded(ex, [&] {
+        if (const Route *route = admit(ex))
+            run(ex, *route);
+    });
     return true;
 }
 
-void HttpServer::dispatch(const ExchangePtr &ex)
+ExchangePtr HttpServer::admitSpooled(const RawRequest &request, QTcpSocket *socket)
+{
+    auto ex = std::make_shared<Exchange>(request, Responder(socket), decorator());
+    const Route *route = nullptr;
+    guarded(ex, [&] { route = admit(ex); });
+    return route && !ex->responded() ? ex : nullptr;
+}
+
+void HttpServer::runSpooled(const ExchangePtr &ex)
+{
+    guarded(ex, [&] { run(ex, *ex->route); });
+}
+
+// Why a caller may not use a route of that access level; nothing when it may.
+static std::optional<ApiError> accessDenied(Access access, const Principal &p)
+{
+    if (access == Access::Public)
+        return std::nullopt;
+    if (!p.authenticated())
+        return ApiError::unauthorized();
+    if (access == Access::Authenticated)
+        return std::nullopt;
+    if (!p.hasProfile)
+        return ApiError::forbidden(QStringLiteral("PROFILE_REQUIRED"), QStringLiteral("Account setup incomplete. Please complete onboarding."));
+    if (access == Access::Admin && !p.isAdmin())
+        return ApiError::forbidden(QStringLiteral("FORBIDDEN"), QStringLiteral("Admin access required"));
+    return std::nullopt;
+}
+
+const Route *HttpServer::admit(const ExchangePtr &ex)
 {
     if (!m_policy.isAllowedHost(ex->header("host"))) {
         ex->fail(ApiError::forbidden(QStringLiteral("INVALID_HOST"),
                                      QStringLiteral("Host header not allowed; set KINBOT_ALLOWED_HOSTS to serve other names")));
-        return;
+        return nullptr;
     }
 
     if (ex->method() == "OPTIONS") {
         if (!m_policy.isTrustedOrigin(ex->header("origin"))) {
             ex->fail(ApiError::forbidden(QStringLiteral("INVALID_ORIGIN"), QStringLiteral("Origin not allowed")));
-            return;
+            return nullptr;
         }
         Reply r = Reply::empty(204);
         r.header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
             .header("Access-Control-Allow-Headers", "Content-Type, X-API-Key, Authorization")
             .header("Access-Control-Max-Age", "600");
         ex->send(r);
-        return;
+        return nullptr;
     }
 
     const RouteMatch m = m_router.match(ex->method(), ex->rawPath());
     switch (m.kind) {
     case RouteMatch::Kind::BadPath:
         ex->fail(ApiError::badRequest(QStringLiteral("INVALID_PATH"), QStringLiteral("Path segments may not be '.', '..' or hold '/', '\\' or NUL")));
-        return;
+        return nullptr;
     case RouteMatch::Kind::MethodNotAllowed: {
         ex->addResponseHeader("Allow", m.allowed.join(", "));
         ex->fail({ErrorKind::MethodNotAllowed, QStringLiteral("METHOD_NOT_ALLOWED"), QStringLiteral("Method not allowed")});
-        return;
+        return nullptr;
     }
     case RouteMatch::Kind::NotFound:
         if (m_fallback && (ex->method() == "GET" || ex->method() == "HEAD") && !ex->rawPath().startsWith("/api/")
             && ex->rawPath() != "/api") {
             m_fallback(ex);
-            return;
+            return nullptr;
         }
         ex->fail(ApiError::notFound(QStringLiteral("NOT_FOUND"), QStringLiteral("No such endpoint")));
-        return;
+        return nullptr;
     case RouteMatch::Kind::Found:
         break;
     }
@@ -124,14 +170,14 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     const qint64 limit = route.maxBodyBytes > 0 ? route.maxBodyBytes : m_options.maxBodyBytes;
     if (ex->body().size() > limit) {
         ex->fail(ApiError::tooLarge(QStringLiteral("Request body exceeds %1 bytes").arg(limit)));
-        return;
+        return nullptr;
     }
 
     if (m_authenticator) {
         Result<Principal> who = m_authenticator(*ex);
         if (!who.ok() && route.access != Access::Public) {
             ex->fail(who.error());
-            return;
+            return nullptr;
         }
         if (who.ok())
             ex->principal = who.value();
@@ -140,29 +186,18 @@ void HttpServer::dispatch(const ExchangePtr &ex)
     if (m_policy.failsOriginCheck(*ex)) {
         ex->fail(ApiError::forbidden(QStringLiteral("INVALID_ORIGIN"),
                                      QStringLiteral("Cross-origin request refused: missing or untrusted Origin")));
-        return;
+        return nullptr;
     }
 
-    const Principal &p = ex->principal;
-    switch (route.access) {
-    case Access::Public:
-        break;
-    case Access::Authenticated:
-        if (!p.authenticated())
-            return ex->fail(ApiError::unauthorized());
-        break;
-    case Access::Member:
-    case Access::Admin:
-        if (!p.authenticated())
-            return ex->fail(ApiError::unauthorized());
-        if (!p.hasProfile)
-            return ex->fail(ApiError::forbidden(QStringLiteral("PROFILE_REQUIRED"),
-                                                QStringLiteral("Account setup incomplete. Please complete onboarding.")));
-        if (route.access == Access::Admin && !p.isAdmin())
-            return ex->fail(ApiError::forbidden(QStringLiteral("FORBIDDEN"), QStringLiteral("Admin access required")));
-        break;
+    if (auto denied = accessDenied(route.access, ex->principal)) {
+        ex->fail(*denied);
+        return nullptr;
     }
+    return &route;
+}
 
+void HttpServer::run(const ExchangePtr &ex, const Route &route)
+{
     route.handler(ex);
 
     if (!ex->responded() && !route.streaming) {

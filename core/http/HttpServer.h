@@ -1,5 +1,7 @@
 #pragma once
 
+#include "http/BodyLimitGuard.h"
+#include "http/Exchange.h"
 #include "http/HttpPolicy.h"
 #include "http/Router.h"
 #include "util/Result.h"
@@ -17,6 +19,9 @@ struct Principal;
 struct HttpServerOptions
 {
     qint64 maxBodyBytes = 8 * 1024 * 1024;
+    // Where big bodies of spooling routes (uploads) are written while they arrive; empty = the system temp dir.
+    QString spoolDir;
+    int spoolIdleMs = 30000; // a spooled upload silent this long mid-body gets 408
     int requestTimeoutMs = 60000; // an async handler that never answers gets 504 after this
 };
 
@@ -39,8 +44,9 @@ public:
     void setFallback(Handler fallback) { m_fallback = std::move(fallback); }
     HttpPolicy &policy() { return m_policy; }
     const Router &router() const { return m_router; }
-    // The body limit of the route a request will reach (the default for unknown paths).
-    qint64 bodyLimitFor(const QByteArray &method, const QByteArray &path) const;
+    // How the body of a request will be taken in: the limit of the route it will reach (the default for unknown paths)
+    // and whether that route spools big bodies to disk.
+    BodyPolicy bodyPolicyFor(const QByteArray &method, const QByteArray &path) const;
 
     // Binds address:port (0 = ephemeral) and returns the port.
     Result<quint16> start(const QString &host, quint16 port);
@@ -50,7 +56,17 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    void dispatch(const ExchangePtr &ex);
+    Exchange::Decorator decorator();
+    template<typename F>
+    void guarded(const ExchangePtr &ex, F &&stage);
+    // Every check before the handler (host, route, CORS preflight, size, credentials, origin, access): the route to run,
+    // or nullptr when the exchange was answered already.
+    const Route *admit(const ExchangePtr &ex);
+    void run(const ExchangePtr &ex, const Route &route);
+    // A spooled upload: admitted from its head alone (so a refused caller never gets to fill the disk), run once its
+    // body is on disk.
+    ExchangePtr admitSpooled(const RawRequest &request, QTcpSocket *socket);
+    void runSpooled(const ExchangePtr &ex);
     void logOutcome(const Exchange &ex, int status) const;
 
     HttpServerOptions m_options;

@@ -1,5 +1,7 @@
 #include "http/Multipart.h"
 
+#include "http/Exchange.h"
+
 #include <QUrl>
 
 namespace kinbot {
@@ -46,6 +48,16 @@ static std::optional<QByteArray> headerParam(const QByteArray &header, const QBy
 }
 
 Result<MultipartForm> MultipartForm::parse(const QByteArray &contentType, const QByteArray &body, int maxParts)
+{
+    return parse(contentType, body, maxParts, false);
+}
+
+Result<MultipartForm> MultipartForm::parse(const Exchange &ex, int maxParts)
+{
+    return parse(ex.header("content-type"), ex.body(), maxParts, ex.bodyIsSpooled());
+}
+
+Result<MultipartForm> MultipartForm::parse(const QByteArray &contentType, const QByteArray &body, int maxParts, bool viewParts)
 {
     if (!contentType.toLower().trimmed().startsWith("multipart/form-data"))
         return bad(QStringLiteral("Content-Type must be multipart/form-data"));
@@ -98,7 +110,8 @@ Result<MultipartForm> MultipartForm::parse(const QByteArray &contentType, const 
         const qsizetype next = body.indexOf("\r\n" + delimiter, dataStart);
         if (next < 0)
             return bad(QStringLiteral("Multipart body is truncated (no closing boundary)"));
-        part.data = body.mid(dataStart, next - dataStart);
+        part.data = viewParts ? QByteArray::fromRawData(body.constData() + dataStart, next - dataStart)
+                              : body.mid(dataStart, next - dataStart);
         form.m_parts.append(std::move(part));
         if (form.m_parts.size() > maxParts)
             return bad(QStringLiteral("Too many multipart parts"));

@@ -1,5 +1,7 @@
 #include "http/Responder.h"
 
+#include "http/LingeringClose.h"
+
 #ifdef Q_OS_UNIX
 #include <sys/socket.h>
 
@@ -8,10 +10,7 @@
 
 namespace kinbot {
 
-Responder::Responder(QHttpServerResponder &&responder)
-    : m_responder(std::move(responder)), m_socket(m_responder.socket())
-{
-}
+Responder::Responder(QTcpSocket *socket) : m_socket(socket) {}
 
 bool Responder::alive() const
 {
@@ -50,6 +49,7 @@ QByteArray reasonPhrase(int status)
     case 502: return QByteArrayLiteral("Bad Gateway");
     case 503: return QByteArrayLiteral("Service Unavailable");
     case 504: return QByteArrayLiteral("Gateway Timeout");
+    case 507: return QByteArrayLiteral("Insufficient Storage");
     default: return QByteArrayLiteral("Status");
     }
 }
@@ -160,7 +160,7 @@ void Responder::endChunked()
 void Responder::closeAfterWrite()
 {
     if (alive())
-        m_socket->disconnectFromHost(); // flushes pending bytes first
+        lingeringClose(m_socket); // FIN after the answer, never an RST that could eat it
 }
 
 } // namespace kinbot

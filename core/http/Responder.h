@@ -6,19 +6,17 @@
 #include <QPointer>
 #include <QTcpSocket>
 
-#include <QHttpServerResponder>
-
 namespace kinbot {
 
 using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
 
-// The one wrapper around Qt 6.4's QHttpServerResponder (its socket() accessor, removed by Qt 6.8): responses are
-// serialised here and written to the socket in one call. It tracks the socket with a QPointer: writing after the client went away is a proven
+// Writes responses to a request's socket (Qt 6.4's QHttpServerResponder adds nothing over it and has no way to be
+// made for a request Qt did not parse, such as a spooled upload): responses are serialised here and written in one call. It tracks the socket with a QPointer: writing after the client went away is a proven
 // crash in 6.4, so every write checks alive() first.
 class Responder final
 {
 public:
-    explicit Responder(QHttpServerResponder &&responder);
+    explicit Responder(QTcpSocket *socket);
     Responder(Responder &&) = default;
     Q_DISABLE_COPY(Responder)
 
@@ -40,7 +38,6 @@ public:
 private:
     static QByteArray serializeHead(int status, const HeaderPairs &headers, qsizetype extra);
     void send(const QByteArray &bytes);
-    QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket;
 };
 

@@ -32,6 +32,7 @@ struct Route
     ErrorStyle errorStyle = ErrorStyle::Envelope;
     qint64 maxBodyBytes = 0; // 0 = the server's default limit
     bool streaming = false;  // long-lived (SSE): no request timeout
+    bool spoolBody = false;  // big bodies (uploads) are written to disk as they arrive, never held in memory
 };
 
 } // namespace kinbot

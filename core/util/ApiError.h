@@ -11,6 +11,7 @@ enum class ErrorKind {
     Forbidden,
     NotFound,
     MethodNotAllowed,
+    RequestTimeout,
     Conflict,
     Gone,
     PayloadTooLarge,
@@ -21,6 +22,7 @@ enum class ErrorKind {
     BadGateway,
     ServiceUnavailable,
     GatewayTimeout,
+    InsufficientStorage,
 };
 
 // A typed error: kind + wire code (UPPER_SNAKE) + human message.
