@@ -1,5 +1,6 @@
 #include "FakeLlmServer.h"
 
+#include "FakeEmbeddings.h"
 #include "FakeWireFormats.h"
 
 #include <QElapsedTimer>
@@ -207,6 +208,23 @@ QList<FakeRequest> FakeLlmServer::chatRequests() const
     return out;
 }
 
+QList<FakeRequest> FakeLlmServer::embeddingRequests() const
+{
+    QList<FakeRequest> out;
+    for (const FakeRequest &r : m_requests)
+        if (r.embedding)
+            out.append(r);
+    return out;
+}
+
+QList<float> FakeLlmServer::embeddingFor(const QString &text, int dimensions) const
+{
+    const auto it = m_embeddingOverrides.constFind(text);
+    if (it != m_embeddingOverrides.cend())
+        return it.value();
+    return fakeembed::embedding(text, dimensions > 0 ? dimensions : m_embeddingDims);
+}
+
 bool FakeLlmServer::waitForChatRequests(int count, int timeoutMs)
 {
     return QTest::qWaitFor([&] { return chatRequests().size() >= count; }, timeoutMs);
@@ -245,7 +263,15 @@ void FakeLlmServer::handle(const QHttpServerRequest &request, QHttpServerRespond
     static const QRegularExpression geminiChat(QStringLiteral("^/v1beta/models/([^:]+):streamGenerateContent$"));
     const QRegularExpressionMatch gemini = geminiChat.match(req.path);
     QString modelsStyle;
-    if (post && req.path.endsWith(QLatin1String("/chat/completions"))) {
+    QString embedModel;
+    const QString embedStyle = fakeembed::styleOf(req.method, req.path, &embedModel);
+    if (!embedStyle.isEmpty()) {
+        req.style = embedStyle;
+        req.embedding = true;
+        req.inputs = fakeembed::inputs(embedStyle, req.json);
+        if (!embedModel.isEmpty())
+            req.model = embedModel;
+    } else if (post && req.path.endsWith(QLatin1String("/chat/completions"))) {
         req.style = QStringLiteral("openai");
         req.chat = true;
         stream = req.json.value(QStringLiteral("stream")).toBool(false);
@@ -275,6 +301,24 @@ void FakeLlmServer::handle(const QHttpServerRequest &request, QHttpServerRespond
     m_requests.append(req);
     Q_EMIT requestReceived(req);
 
+    if (req.embedding) {
+        if (!m_embeddingQueue.isEmpty()) {
+            const FakeReply scripted = m_embeddingQueue.dequeue();
+            if (scripted.kind() == FakeReply::Kind::HttpError || scripted.kind() == FakeReply::Kind::Raw) {
+                const QByteArray body = scripted.body().isEmpty() && scripted.kind() == FakeReply::Kind::HttpError
+                                            ? fakeembed::errorBody(req.style, scripted.status())
+                                            : scripted.body();
+                writeWhole(responder, scripted.status(), scripted.contentType(), body, scripted.retryAfterSeconds());
+                return;
+            }
+        }
+        const int dims = fakeembed::requestedDimensions(req.style, req.json);
+        QList<QList<float>> vectors;
+        for (const QString &text : req.inputs)
+            vectors.append(embeddingFor(text, dims));
+        writeWhole(responder, 200, "application/json", fakeembed::answer(req.style, vectors, req.model, req.inputs));
+        return;
+    }
     if (!modelsStyle.isEmpty()) {
         writeWhole(responder, 200, "application/json", fakewire::modelsBody(modelsStyle, m_models));
         return;

@@ -96,13 +96,17 @@ struct FakeRequest
     qint64 receivedAtNs = 0;                 // FakeLlmServer::nowNs() on arrival
     QString style;                           // "openai" | "anthropic" | "gemini" | "ollama" for the known endpoints
     bool chat = false;                       // a chat (completion) request, which consumed one scripted reply
+    bool embedding = false;                  // an embeddings request (never a chat request)
+    QStringList inputs;                      // embeddings requests: the texts to embed, in order
     QString model;                           // the requested model (body field, or the Gemini path segment)
 };
 
 // A scripted fake LLM server on loopback (QHttpServer, streaming through QHttpServerResponder + its socket).
 // Endpoints: POST /v1/chat/completions, GET /v1/models (OpenAI; Anthropic's shape when anthropic-version is sent),
 // POST /v1/messages (Anthropic), POST /v1beta/models/{model}:streamGenerateContent and GET /v1beta/models (Gemini),
-// POST /api/chat and GET /api/tags (Ollama). Anything else → 404.
+// POST /api/chat and GET /api/tags (Ollama). Embeddings: POST …/embeddings (OpenAI style), POST /api/embed (Ollama),
+// POST /v1beta/models/{model}:batchEmbedContents (Gemini), POST /v2/embed (Cohere), answered with deterministic
+// vectors of the texts (see FakeEmbeddings.h). Anything else → 404.
 class FakeLlmServer : public QObject
 {
     Q_OBJECT
@@ -125,6 +129,17 @@ public:
     // What POST …/images/generations answers (b64_json); empty → HTTP 500. Default: a 1×1 PNG.
     void setImage(const QByteArray &image) { m_image = image; }
     int pendingReplies() const { return int(m_queue.size()); }
+
+    // Length of the computed embedding vectors (default 64); a request asking for a length gets that one instead.
+    void setEmbeddingDimensions(int dimensions) { m_embeddingDims = qMax(1, dimensions); }
+    int embeddingDimensions() const { return m_embeddingDims; }
+    // The vector returned for exactly this text, whatever the dimension asked.
+    void setEmbedding(const QString &text, const QList<float> &vector) { m_embeddingOverrides.insert(text, vector); }
+    // The vector the fake answers for `text` at `dimensions` (0 = embeddingDimensions()).
+    QList<float> embeddingFor(const QString &text, int dimensions = 0) const;
+    // The next embeddings requests get these instead of vectors, FIFO (httpError and raw scripts; others are ignored).
+    void enqueueEmbeddingReply(const FakeReply &reply) { m_embeddingQueue.enqueue(reply); }
+    QList<FakeRequest> embeddingRequests() const;
 
     QList<FakeRequest> requests() const { return m_requests; }
     QList<FakeRequest> chatRequests() const;
@@ -154,6 +169,9 @@ private:
     QByteArray m_image = QByteArray::fromBase64(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
     QList<FakeRequest> m_requests;
+    int m_embeddingDims = 64;
+    QHash<QString, QList<float>> m_embeddingOverrides;
+    QQueue<FakeReply> m_embeddingQueue;
     QList<std::shared_ptr<Stream>> m_streams;
     int m_sequence = 0;
 };
