@@ -31,6 +31,7 @@
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
+#include "memory/EmbeddingService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
 #include "events/EventBus.h"
@@ -138,6 +139,7 @@ Result<quint16> Platform::start()
     m_network = std::make_unique<QNetworkAccessManager>();
     m_secretBox = std::make_unique<SecretBox>(key->raw());
     m_providers = std::make_unique<ProviderService>(*m_db, *m_secretBox, *m_network, *m_bus, m_clock, *m_logger);
+    m_embeddings = std::make_unique<memory::EmbeddingService>(*m_providers, *m_settings, *m_network);
     m_kins = std::make_unique<KinService>(*m_db, *m_bus, *m_settings, m_clock, m_config.dataDir + QStringLiteral("/workspaces"), uploadsDir);
     m_messages = std::make_unique<MessageStore>(*m_db, m_clock);
     m_queue = std::make_unique<QueueStore>(*m_db, m_clock);

@@ -9,6 +9,10 @@
 
 class QNetworkAccessManager;
 
+namespace kinbot::memory {
+class EmbeddingService;
+}
+
 #include <memory>
 
 namespace kinbot {
@@ -81,6 +85,7 @@ public:
     ToolRegistry &tools() { return *m_tools; }
     MessageStore &messages() { return *m_messages; }
     VaultService &vault() { return *m_vault; }
+    memory::EmbeddingService &embeddings() { return *m_embeddings; }
 
 private:
     void sweepStoredFiles();
@@ -104,6 +109,7 @@ private:
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<SecretBox> m_secretBox;
     std::unique_ptr<ProviderService> m_providers;
+    std::unique_ptr<memory::EmbeddingService> m_embeddings;
     std::unique_ptr<KinService> m_kins;
     std::unique_ptr<MessageStore> m_messages;
     std::unique_ptr<QueueStore> m_queue;

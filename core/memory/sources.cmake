@@ -1,9 +1,11 @@
 # Sources of the memory layer (core/memory): embeddings clients and the vector index, relative to core/.
 set(KINBOT_MEMORY_SOURCES
   memory/EmbeddingClient.cpp memory/EmbeddingClient.h
+  memory/EmbeddingService.cpp memory/EmbeddingService.h
   memory/EmbeddingWire.cpp memory/EmbeddingWire.h
   memory/Embeddings.h
   memory/HttpEmbeddingClient.cpp memory/HttpEmbeddingClient.h
+  memory/HybridSearch.cpp memory/HybridSearch.h
   memory/VectorBlob.cpp memory/VectorBlob.h
   memory/VectorIndex.cpp memory/VectorIndex.h
   memory/VectorKernels.cpp memory/VectorKernels.h

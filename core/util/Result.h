@@ -23,7 +23,8 @@ public:
 
     const T &value() const & { return std::get<0>(m_v); }
     T &value() & { return std::get<0>(m_v); }
-    T &&value() && { return std::get<0>(std::move(m_v)); }
+    // By value: a reference into a temporary Result would dangle (e.g. `for (auto &x : f().value())`).
+    T value() && { return std::get<0>(std::move(m_v)); }
     const T &operator*() const & { return value(); }
     const T *operator->() const { return &value(); }
     const ApiError &error() const { return std::get<1>(m_v); }
