@@ -3,6 +3,7 @@
 #include "engine/KinRunner.h"
 #include "engine/PromptBuilder.h"
 #include "engine/QueueStore.h"
+#include "engine/TurnContext.h"
 #include "kins/KinService.h"
 #include "util/Result.h"
 
@@ -78,6 +79,8 @@ public:
     QJsonObject contextUsage(const QString &kinId) const { return m_contextUsage.value(kinId); }
     // The Kin is gone: stop its turns, forget its slots.
     void forgetKin(const QString &kinId);
+    // Memories, knowledge and summaries join the prompt through these, asked before each turn (in parallel).
+    void addContextProvider(TurnContextProvider provider) { m_contextProviders.append(std::move(provider)); }
 
 Q_SIGNALS:
     // A turn ended (after its rows were stored and chat:done was sent). For tests and the desktop notifier.
@@ -115,6 +118,7 @@ private:
     EngineServices m_s;
     EngineOptions m_options;
     QHash<QString, Slot> m_slots;
+    QList<TurnContextProvider> m_contextProviders;
     QSet<QString> m_scheduled;
     QHash<QString, QJsonObject> m_contextUsage;
 };

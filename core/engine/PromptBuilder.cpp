@@ -162,6 +162,7 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
         blocks << QStringLiteral("## Platform directives\n") + in.globalPrompt.trimmed();
 
     if (in.quickSession) {
+        addIf(blocks, in.memoryBlock); // read-only memory in quick sessions
         blocks << QStringLiteral("## Quick session\n"
                                  "This is a short side conversation, separate from your main conversation: you do not see the "
                                  "main history here and inter-Kin and administration tools are not available. Do not offer to "
@@ -172,10 +173,17 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
     }
 
     addIf(blocks, kinDirectory(in));
+    addIf(blocks, in.memoryBlock);
+    addIf(blocks, in.knowledgeBlock);
     blocks << internalInstructions();
     if (!in.speaker.name.isEmpty())
         blocks << QStringLiteral("## Current speaker\n- Name: %1\n- Role: %2").arg(in.speaker.name, in.speaker.role);
-    blocks << QStringLiteral("## Conversation state\n%1 message(s) are visible in this conversation.").arg(in.visibleMessages);
+    QString state = QStringLiteral("## Conversation state\n%1 message(s) are visible in this conversation.").arg(in.visibleMessages);
+    if (in.compactedMessages > 0)
+        state += QStringLiteral(" %1 older message(s) were summarized (see the summaries below); use search_history to find "
+                                "their exact words.").arg(in.compactedMessages);
+    blocks << state;
+    addIf(blocks, in.summariesBlock);
     blocks << QStringLiteral("## Language\nYou must respond in %1 (the language of the current speaker).").arg(languageName(in.speaker.language));
     blocks << QStringLiteral("Current message from: **%1**%2").arg(in.speaker.source.isEmpty() ? QStringLiteral("web") : in.speaker.source,
                                                                    in.speaker.name.isEmpty() ? QString() : QStringLiteral(" (sender: %1)").arg(in.speaker.name));

@@ -36,6 +36,11 @@ struct PromptInputs
     QString dataDir;
     qint64 uptimeSeconds = 0;
     int visibleMessages = 0;
+    // Filled by the memory, knowledge and compacting domains before the turn; blocks are rendered whole ("" = none).
+    QString memoryBlock;     // "## Memories" … (engine.md §4.6)
+    QString knowledgeBlock;  // "## Relevant knowledge" …
+    QString summariesBlock;  // "## Conversation history summaries" …
+    int compactedMessages = 0; // messages folded into summaries (shown in "## Conversation state")
 };
 
 // A file attached to a user message, as the prompt shows it (engine.md §1.6).
