@@ -11,6 +11,8 @@ class QNetworkAccessManager;
 
 namespace kinbot::memory {
 class EmbeddingService;
+class MemoryService;
+class MemoryStore;
 }
 
 #include <memory>
@@ -52,6 +54,7 @@ class SettingsStore;
 class SseHub;
 class SystemController;
 class VaultController;
+class MemoriesController;
 class VaultService;
 class VersionChecker;
 
@@ -86,6 +89,7 @@ public:
     MessageStore &messages() { return *m_messages; }
     VaultService &vault() { return *m_vault; }
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
+    memory::MemoryService &memories() { return *m_memories; }
 
 private:
     void sweepStoredFiles();
@@ -118,6 +122,8 @@ private:
     std::unique_ptr<UploadStore> m_uploads;
     std::unique_ptr<FileStorage> m_fileStorage;
     std::unique_ptr<VaultService> m_vault;
+    std::unique_ptr<memory::MemoryStore> m_memoryStore;
+    std::unique_ptr<memory::MemoryService> m_memories;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;
@@ -132,6 +138,7 @@ private:
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<VaultController> m_vaultController;
+    std::unique_ptr<MemoriesController> m_memoriesController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -17,6 +17,7 @@ class QuickSessionsController;
 class SettingsController;
 class SystemController;
 class VaultController;
+class MemoriesController;
 
 struct Controllers
 {
@@ -31,6 +32,7 @@ struct Controllers
     QuickSessionsController &quickSessions;
     FileStorageController &fileStorage;
     VaultController &vault;
+    MemoriesController &memories;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
