@@ -34,6 +34,7 @@
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
 #include "memory/EmbeddingService.h"
+#include "memory/MemoryExtraction.h"
 #include "memory/MemoryService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
@@ -174,6 +175,20 @@ Result<quint16> Platform::start()
     if (Status st = m_memories->loadIndex(); !st)
         return st.error();
     registerMemoryTools(*m_tools, *m_memories);
+    m_extractor = std::make_unique<memory::MemoryExtractor>(*m_memories, *m_providers, *m_settings, *m_kins);
+    // Per-turn extraction (opt-in): the exchange that just ended, main conversations only.
+    connect(m_engine.get(), &ConversationEngine::turnFinished, this, [this](const QString &kinId, const QString &sessionId) {
+        if (!sessionId.isEmpty() || !m_extractor->afterTurns())
+            return;
+        auto recent = m_messages->recentMain(kinId, 6);
+        if (!recent)
+            return;
+        m_extractor->extract(kinId, recent.value(), [this, kinId](Result<int> r) {
+            if (!r)
+                m_logger->warn(QStringLiteral("memory"), QStringLiteral("Memory extraction failed"),
+                               {{QStringLiteral("kinId"), kinId}, {QStringLiteral("error"), r.error().message}});
+        });
+    });
     m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
         m_memories->provideContext(r, ctx, std::move(done));
     });
@@ -208,7 +223,7 @@ Result<quint16> Platform::start()
     connect(m_kins.get(), &KinService::kinRemoved, this,
             [storageDir](const QString &kinId) { QDir(storageDir + QLatin1Char('/') + kinId).removeRecursively(); });
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
-    m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_kins);
+    m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_kins, *m_settings);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;

@@ -11,6 +11,7 @@ class QNetworkAccessManager;
 
 namespace kinbot::memory {
 class EmbeddingService;
+class MemoryExtractor;
 class MemoryService;
 class MemoryStore;
 }
@@ -90,6 +91,7 @@ public:
     VaultService &vault() { return *m_vault; }
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
     memory::MemoryService &memories() { return *m_memories; }
+    memory::MemoryExtractor &memoryExtractor() { return *m_extractor; }
 
 private:
     void sweepStoredFiles();
@@ -124,6 +126,7 @@ private:
     std::unique_ptr<VaultService> m_vault;
     std::unique_ptr<memory::MemoryStore> m_memoryStore;
     std::unique_ptr<memory::MemoryService> m_memories;
+    std::unique_ptr<memory::MemoryExtractor> m_extractor;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;

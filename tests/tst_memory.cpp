@@ -2,6 +2,7 @@
 // FTS5), re-embedding after a model change, the prompt block and the Kin tools.
 #include "KinFixture.h"
 
+#include "memory/MemoryExtraction.h"
 #include "memory/MemoryRanking.h"
 #include "memory/MemoryService.h"
 
@@ -215,6 +216,58 @@ private Q_SLOTS:
         const auto *memorize = f.server.platform().tools().find(QStringLiteral("memorize"));
         QVERIFY(memorize && !memorize->quickSession);
         QVERIFY(f.server.platform().tools().find(QStringLiteral("recall"))->quickSession);
+    }
+
+    void extractionAfterTurns()
+    {
+        MemoryFixture f;
+        QCOMPARE(f.api->get("/api/settings/memory-extraction").json().value("memoryExtraction").toString(), QStringLiteral("compaction"));
+        QCOMPARE(f.api->putJson("/api/settings/memory-extraction", {{"memoryExtraction", "sometimes"}}).status, 400);
+        QCOMPARE(f.api->putJson("/api/settings/memory-extraction", {{"memoryExtraction", "turns"}}).status, 200);
+        const QString existing = f.remember(QStringLiteral("The user lives in Lyon"), QStringLiteral("fact"), QStringLiteral("user")).value("id").toString();
+        QVERIFY(f.allEmbedded());
+
+        // The turn's answer, then the extractor's: one update of memory [0], one new memory, one already known.
+        f.fake.enqueue(FakeReply::text({"Congratulations on the move!"}));
+        f.fake.enqueue(FakeReply::text({"Here you go:\n```json\n[{\"action\":\"update\",\"updateIndex\":0,\"content\":\"The user lives in Paris since 2026\","
+                                        "\"category\":\"fact\",\"subject\":\"user\",\"importance\":7},"
+                                        "{\"action\":\"add\",\"content\":\"The user has a cat named Miso\",\"category\":\"fact\","
+                                        "\"subject\":\"user\",\"importance\":6,\"sourceContext\":\"Said while talking about the move\"},"
+                                        "{\"action\":\"add\",\"content\":\"The user lives in Paris since 2026\",\"category\":\"fact\"}]\n```"}));
+        QSignalSpy extracted(&f.server.platform().memoryExtractor(), &kinbot::memory::MemoryExtractor::extracted);
+        QCOMPARE(f.send(f.kinId, QStringLiteral("I moved to Paris with Miso my cat")).status, 202);
+        QVERIFY(extracted.wait(5000));
+        QCOMPARE(extracted.first().at(1).toInt(), 2);
+        // The extractor saw the existing memories by index and the exchange.
+        const QJsonObject req = f.fake.chatRequests().last().json;
+        const QString prompt = QString::fromUtf8(QJsonDocument(req).toJson());
+        QVERIFY(prompt.contains(QStringLiteral("[0] [fact] The user lives in Lyon (user)")));
+        QVERIFY(prompt.contains(QStringLiteral("I moved to Paris with Miso my cat")));
+
+        const QJsonArray list = f.api->get(f.base).json().value("memories").toArray();
+        QCOMPARE(list.size(), 2);
+        bool updated = false, added = false;
+        for (const QJsonValue &v : list) {
+            const QJsonObject m = v.toObject();
+            if (m.value("id").toString() == existing)
+                updated = m.value("content").toString() == QStringLiteral("The user lives in Paris since 2026") && m.value("importance").toDouble() == 7;
+            else
+                added = m.value("content").toString() == QStringLiteral("The user has a cat named Miso")
+                        && m.value("sourceChannel").toString() == QStringLiteral("automatic")
+                        && m.value("sourceContext").toString() == QStringLiteral("Said while talking about the move")
+                        && !m.value("sourceMessageId").toString().isEmpty();
+        }
+        QVERIFY(updated);
+        QVERIFY(added);
+
+        // A reply that is not JSON changes nothing; the conversation goes on.
+        QVERIFY(f.allEmbedded());
+        f.fake.enqueue(FakeReply::text({"ok"}));
+        f.fake.enqueue(FakeReply::text({"I cannot do that"}));
+        QCOMPARE(f.send(f.kinId, QStringLiteral("thanks")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(4));
+        QTest::qWait(200);
+        QCOMPARE(f.api->get(f.base).json().value("memories").toArray().size(), 2);
     }
 
     void rankingRules()

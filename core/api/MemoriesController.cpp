@@ -2,7 +2,9 @@
 
 #include "http/Exchange.h"
 #include "kins/KinService.h"
+#include "memory/MemoryExtraction.h"
 #include "memory/MemoryService.h"
+#include "settings/SettingsStore.h"
 
 #include <QJsonArray>
 
@@ -12,9 +14,28 @@ using memory::MemoryChange;
 using memory::MemoryFilter;
 using memory::MemoryRecord;
 
-MemoriesController::MemoriesController(memory::MemoryService &memories, KinService &kins, QObject *parent)
-    : QObject(parent), m_memories(memories), m_kins(kins)
+MemoriesController::MemoriesController(memory::MemoryService &memories, KinService &kins, SettingsStore &settings, QObject *parent)
+    : QObject(parent), m_memories(memories), m_kins(kins), m_settings(settings)
 {
+}
+
+void MemoriesController::getExtraction(const ExchangePtr &ex)
+{
+    ex->send(Reply::json(QJsonObject{{QStringLiteral("memoryExtraction"), m_settings.string(Setting::MemoryExtraction)}}));
+}
+
+void MemoriesController::putExtraction(const ExchangePtr &ex)
+{
+    auto body = ex->jsonObject();
+    if (!body)
+        return ex->fail(body.error());
+    const QString mode = body->value(QStringLiteral("memoryExtraction")).toString();
+    if (!memory::MemoryExtractor::parseWhen(mode))
+        return ex->fail(ApiError::badRequest(QStringLiteral("INVALID_INPUT"),
+                                             QStringLiteral("memoryExtraction must be off, turns, compaction or both")));
+    if (Status st = m_settings.set(Setting::MemoryExtraction, mode); !st)
+        return ex->fail(st.error());
+    getExtraction(ex);
 }
 
 namespace {

@@ -7,6 +7,7 @@
 namespace kinbot {
 
 class KinService;
+class SettingsStore;
 
 namespace memory {
 class MemoryService;
@@ -18,7 +19,7 @@ class MemoriesController final : public QObject
 {
     Q_OBJECT
 public:
-    MemoriesController(memory::MemoryService &memories, KinService &kins, QObject *parent = nullptr);
+    MemoriesController(memory::MemoryService &memories, KinService &kins, SettingsStore &settings, QObject *parent = nullptr);
 
     void listOfKin(const ExchangePtr &ex);
     void createForKin(const ExchangePtr &ex);
@@ -27,10 +28,14 @@ public:
     void searchOfKin(const ExchangePtr &ex);
     void listAll(const ExchangePtr &ex);
     void reembed(const ExchangePtr &ex);
+    // GET/PUT /api/settings/memory-extraction {memoryExtraction: off|turns|compaction|both}
+    void getExtraction(const ExchangePtr &ex);
+    void putExtraction(const ExchangePtr &ex);
 
 private:
     memory::MemoryService &m_memories;
     KinService &m_kins;
+    SettingsStore &m_settings;
 };
 
 } // namespace kinbot

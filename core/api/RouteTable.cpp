@@ -117,6 +117,8 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"PATCH", "/api/kins/:id/memories/:memoryId", A::Member, h(c.memories, &MemoriesController::updateOfKin)},
         {"DELETE", "/api/kins/:id/memories/:memoryId", A::Member, h(c.memories, &MemoriesController::removeOfKin)},
         {"GET", "/api/memories", A::Member, h(c.memories, &MemoriesController::listAll)},
+        {"GET", "/api/settings/memory-extraction", A::Admin, h(c.memories, &MemoriesController::getExtraction)},
+        {"PUT", "/api/settings/memory-extraction", A::Admin, h(c.memories, &MemoriesController::putExtraction)},
         // Long: every vector is recomputed (progress as memory:reembed-progress), so no request timeout.
         {"POST", "/api/memories/reembed", A::Admin, h(c.memories, &MemoriesController::reembed), env, 0, true},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},

@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QSet>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -262,6 +263,38 @@ void MemoryService::runSearch(const QString &kinId, const QString &query, std::o
                      return rankMemories(store, index, kinId, query, vector, options, now);
                  },
                  [done](QList<ScoredMemory> found) { done(found); });
+}
+
+void MemoryService::knownAlready(const QString &kinId, const QStringList &texts, double minCosine, QObject *context,
+                                 std::function<void(QList<bool>)> done)
+{
+    QSet<QString> existing;
+    if (auto visible = m_store.visibleTo(kinId, 5000))
+        for (const MemoryRecord &m : visible.value())
+            existing.insert(m.content.trimmed().toLower());
+    QList<bool> known;
+    for (const QString &t : texts)
+        known << existing.contains(t.trimmed().toLower());
+    if (!m_embeddings.target() || m_index->size() == 0 || texts.isEmpty()) {
+        QTimer::singleShot(0, context, [done, known] { done(known); });
+        return;
+    }
+    QPointer<QObject> guard(context);
+    m_embeddings.embed(texts, EmbeddingPurpose::Document, this, [this, kinId, minCosine, guard, done, known](Result<Embeddings> r, EmbeddingService::Target) mutable {
+        if (!guard)
+            return;
+        if (r && r->vectors.size() == known.size()) {
+            VectorQuery q;
+            q.k = 1;
+            q.minScore = float(minCosine);
+            q.owners = QSet<QString>{kinId};
+            q.includeShared = true;
+            for (qsizetype i = 0; i < known.size(); ++i)
+                if (auto hits = m_index->search(r->vectors[i], q); hits && !hits->isEmpty())
+                    known[i] = true;
+        }
+        done(known);
+    });
 }
 
 void MemoryService::provideContext(const TurnContextRequest &request, QObject *context, std::function<void(TurnContextPart)> done)

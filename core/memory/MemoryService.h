@@ -57,6 +57,11 @@ public:
     using SearchDone = std::function<void(Result<QList<ScoredMemory>>)>;
     void search(const QString &kinId, const QString &query, const MemorySearchOptions &options, QObject *context, SearchDone done);
 
+    // For each text: does the Kin already remember it (own or shared memory with cosine ≥ minCosine; the same text,
+    // case-insensitively, when nothing can embed)?
+    void knownAlready(const QString &kinId, const QStringList &texts, double minCosine, QObject *context,
+                      std::function<void(QList<bool>)> done);
+
     // The engine's context provider: the memory block for the message being answered.
     void provideContext(const TurnContextRequest &request, QObject *context, std::function<void(TurnContextPart)> done);
     void setPromptLimits(int maxRelevant, int tokenBudget)

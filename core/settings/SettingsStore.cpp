@@ -7,7 +7,7 @@
 
 namespace kinbot {
 
-static const std::array<SettingSpec, 19> kSpecs{{
+static const std::array<SettingSpec, 20> kSpecs{{
     {Setting::GlobalPrompt, "global_prompt", QString()},
     {Setting::ExtractionModel, "extraction_model", QVariant()},
     {Setting::ExtractionProviderId, "extraction_provider_id", QVariant()},
@@ -22,6 +22,9 @@ static const std::array<SettingSpec, 19> kSpecs{{
     {Setting::DefaultCompactingModel, "default_compacting_model", QVariant()},
     {Setting::DefaultCompactingProviderId, "default_compacting_provider_id", QVariant()},
     {Setting::CompactingThresholdPercent, "compacting_threshold_percent", 75},
+    // When memories are extracted from conversations: off | turns | compaction | both. Per-turn extraction costs one
+    // model call per answered message, so it is opt-in; the reference extracts at compaction only.
+    {Setting::MemoryExtraction, "memory_extraction", QStringLiteral("compaction")},
     {Setting::VersionCheckLatest, "version_check_latest", QVariant()},
     {Setting::VersionCheckReleaseUrl, "version_check_release_url", QVariant()},
     {Setting::VersionCheckReleaseNotes, "version_check_release_notes", QVariant()},

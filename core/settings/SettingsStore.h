@@ -28,6 +28,7 @@ enum class Setting {
     DefaultCompactingModel,
     DefaultCompactingProviderId,
     CompactingThresholdPercent,
+    MemoryExtraction,
     VersionCheckLatest,
     VersionCheckReleaseUrl,
     VersionCheckReleaseNotes,
