@@ -22,6 +22,8 @@ class AccountsController;
 class ApiKeyService;
 class AuthController;
 class AuthGuard;
+class CompactingController;
+class CompactingService;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -86,6 +88,7 @@ public:
     MessageStore &messages() { return *m_messages; }
     VaultService &vault() { return *m_vault; }
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
+    CompactingService &compacting() { return *m_compacting; }
 
 private:
     void sweepStoredFiles();
@@ -120,6 +123,7 @@ private:
     std::unique_ptr<VaultService> m_vault;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
+    std::unique_ptr<CompactingService> m_compacting;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -132,6 +136,7 @@ private:
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<VaultController> m_vaultController;
+    std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<HttpServer> m_http;
 };
 

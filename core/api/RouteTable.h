@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class CompactingController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
@@ -31,6 +32,7 @@ struct Controllers
     QuickSessionsController &quickSessions;
     FileStorageController &fileStorage;
     VaultController &vault;
+    CompactingController &compacting;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
