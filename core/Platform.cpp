@@ -6,6 +6,7 @@
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
+#include "api/MemoriesController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
@@ -29,11 +30,13 @@
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
+#include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
 #include "memory/EmbeddingService.h"
+#include "memory/MemoryService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
 #include "events/EventBus.h"
@@ -173,6 +176,14 @@ Result<quint16> Platform::start()
     registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
                                                            [this] { return m_config.effectivePublicUrl(m_port); }});
     registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
+    m_memoryStore = std::make_unique<memory::MemoryStore>(*m_db, m_clock);
+    m_memories = std::make_unique<memory::MemoryService>(*m_memoryStore, *m_embeddings, *m_bus, m_clock, m_cpuPool);
+    if (Status st = m_memories->loadIndex(); !st)
+        return st.error();
+    registerMemoryTools(*m_tools, *m_memories);
+    m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
+        m_memories->provideContext(r, ctx, std::move(done));
+    });
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
     m_notifications->setKinInfoLookup([this](const QString &kinId) {
@@ -205,6 +216,7 @@ Result<quint16> Platform::start()
     connect(m_kins.get(), &KinService::kinRemoved, this,
             [storageDir](const QString &kinId) { QDir(storageDir + QLatin1Char('/') + kinId).removeRecursively(); });
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
+    m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_kins);
     m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
 
     HttpServerOptions opts;
@@ -217,7 +229,7 @@ Result<quint16> Platform::start()
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
-                                      *m_fileStorageController, *m_vaultController, *m_compactingController}));
+                                      *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -11,6 +11,8 @@ class QNetworkAccessManager;
 
 namespace kinbot::memory {
 class EmbeddingService;
+class MemoryService;
+class MemoryStore;
 }
 
 #include <memory>
@@ -54,6 +56,7 @@ class SettingsStore;
 class SseHub;
 class SystemController;
 class VaultController;
+class MemoriesController;
 class VaultService;
 class VersionChecker;
 
@@ -88,6 +91,7 @@ public:
     MessageStore &messages() { return *m_messages; }
     VaultService &vault() { return *m_vault; }
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
+    memory::MemoryService &memories() { return *m_memories; }
     CompactingService &compacting() { return *m_compacting; }
 
 private:
@@ -121,6 +125,8 @@ private:
     std::unique_ptr<UploadStore> m_uploads;
     std::unique_ptr<FileStorage> m_fileStorage;
     std::unique_ptr<VaultService> m_vault;
+    std::unique_ptr<memory::MemoryStore> m_memoryStore;
+    std::unique_ptr<memory::MemoryService> m_memories;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
@@ -136,6 +142,7 @@ private:
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<VaultController> m_vaultController;
+    std::unique_ptr<MemoriesController> m_memoriesController;
     std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<HttpServer> m_http;
 };

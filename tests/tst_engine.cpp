@@ -23,11 +23,6 @@ static QStringList typesOf(const QList<QJsonObject> &events)
     return out;
 }
 
-static QJsonArray messagesOf(HttpClient &api, const QString &kinId)
-{
-    return api.get("/api/kins/" + kinId.toUtf8() + "/messages").json().value(QStringLiteral("messages")).toArray();
-}
-
 class TstEngine final : public QObject
 {
     Q_OBJECT

@@ -6,6 +6,7 @@
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
+#include "api/MemoriesController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
@@ -109,6 +110,16 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"DELETE", "/api/kins/:id", A::Member, h(c.kins, &KinsController::remove)},
         {"POST", "/api/kins/:id/avatar", A::Member, h(c.kins, &KinsController::uploadAvatar), env, kinAvatarBody},
         {"GET", "/api/kins/:id/tools", A::Member, h(c.kins, &KinsController::tools)},
+
+        // --- memories ---
+        {"GET", "/api/kins/:id/memories", A::Member, h(c.memories, &MemoriesController::listOfKin)},
+        {"POST", "/api/kins/:id/memories", A::Member, h(c.memories, &MemoriesController::createForKin)},
+        {"GET", "/api/kins/:id/memories/search", A::Member, h(c.memories, &MemoriesController::searchOfKin)},
+        {"PATCH", "/api/kins/:id/memories/:memoryId", A::Member, h(c.memories, &MemoriesController::updateOfKin)},
+        {"DELETE", "/api/kins/:id/memories/:memoryId", A::Member, h(c.memories, &MemoriesController::removeOfKin)},
+        {"GET", "/api/memories", A::Member, h(c.memories, &MemoriesController::listAll)},
+        // Long: every vector is recomputed (progress as memory:reembed-progress), so no request timeout.
+        {"POST", "/api/memories/reembed", A::Admin, h(c.memories, &MemoriesController::reembed), env, 0, true},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
         {"POST", "/api/kins/:id/compacting/run", A::Member, h(c.compacting, &CompactingController::run)},
         {"POST", "/api/kins/:id/compacting/purge", A::Member, h(c.compacting, &CompactingController::purge)},

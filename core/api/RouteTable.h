@@ -18,6 +18,7 @@ class QuickSessionsController;
 class SettingsController;
 class SystemController;
 class VaultController;
+class MemoriesController;
 
 struct Controllers
 {
@@ -32,6 +33,7 @@ struct Controllers
     QuickSessionsController &quickSessions;
     FileStorageController &fileStorage;
     VaultController &vault;
+    MemoriesController &memories;
     CompactingController &compacting;
 };
 

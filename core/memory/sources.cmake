@@ -6,6 +6,10 @@ set(KINBOT_MEMORY_SOURCES
   memory/Embeddings.h
   memory/HttpEmbeddingClient.cpp memory/HttpEmbeddingClient.h
   memory/HybridSearch.cpp memory/HybridSearch.h
+  memory/MemoryRanking.cpp memory/MemoryRanking.h
+  memory/MemoryRecord.cpp memory/MemoryRecord.h
+  memory/MemoryService.cpp memory/MemoryService.h
+  memory/MemoryStore.cpp memory/MemoryStore.h
   memory/VectorBlob.cpp memory/VectorBlob.h
   memory/VectorIndex.cpp memory/VectorIndex.h
   memory/VectorKernels.cpp memory/VectorKernels.h

@@ -110,6 +110,12 @@ struct KinFixture
 };
 
 // The application events (type "message" frames) of one Kin, as {type, ...} objects.
+// The Kin's main conversation rows, oldest first.
+inline QJsonArray messagesOf(HttpClient &api, const QString &kinId)
+{
+    return api.get("/api/kins/" + kinId.toUtf8() + "/messages").json().value(QStringLiteral("messages")).toArray();
+}
+
 inline QList<QJsonObject> kinEvents(const SseClient &sse, const QString &kinId)
 {
     QList<QJsonObject> out;

@@ -1,0 +1,219 @@
+#include "api/MemoriesController.h"
+
+#include "http/Exchange.h"
+#include "kins/KinService.h"
+#include "memory/MemoryService.h"
+
+#include <QJsonArray>
+
+namespace kinbot {
+
+using memory::MemoryChange;
+using memory::MemoryFilter;
+using memory::MemoryRecord;
+
+MemoriesController::MemoriesController(memory::MemoryService &memories, KinService &kins, QObject *parent)
+    : QObject(parent), m_memories(memories), m_kins(kins)
+{
+}
+
+namespace {
+
+Result<int> limitParam(const Exchange &ex, int fallback, int max)
+{
+    if (!ex.hasQuery(QStringLiteral("limit")))
+        return fallback;
+    bool ok = false;
+    const int n = ex.queryValue(QStringLiteral("limit")).toInt(&ok);
+    if (!ok || n < 1 || n > max)
+        return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("limit must be between 1 and %1").arg(max));
+    return n;
+}
+
+Result<MemoryFilter> filterOf(const Exchange &ex, int defaultLimit)
+{
+    MemoryFilter f;
+    f.category = ex.queryValue(QStringLiteral("category"));
+    f.subject = ex.queryValue(QStringLiteral("subject"));
+    f.scope = ex.queryValue(QStringLiteral("scope"));
+    if (!f.category.isEmpty() && !MemoryRecord::isCategory(f.category))
+        return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("category must be fact, preference, decision or knowledge"));
+    if (!f.scope.isEmpty() && !MemoryRecord::isScope(f.scope))
+        return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("scope must be private or shared"));
+    auto limit = limitParam(ex, defaultLimit, 1000);
+    if (!limit)
+        return limit.error();
+    f.limit = limit.value();
+    return f;
+}
+
+QJsonArray toJson(const QList<MemoryRecord> &list)
+{
+    QJsonArray out;
+    for (const MemoryRecord &m : list)
+        out.append(m.toJson());
+    return out;
+}
+
+// A string field of a patch: absent → unset; null allowed for the fields that can be cleared.
+Status stringField(const QJsonObject &body, const QString &key, std::optional<QString> &into, bool nullable)
+{
+    const QJsonValue v = body.value(key);
+    if (v.isUndefined())
+        return {};
+    if (v.isNull() && nullable) {
+        into = QString();
+        return {};
+    }
+    if (!v.isString())
+        return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("%1 must be a string").arg(key));
+    into = v.toString();
+    return {};
+}
+
+Result<MemoryChange> changeOf(const QJsonObject &body)
+{
+    MemoryChange c;
+    for (const auto &[key, into, nullable] : {std::tuple{QStringLiteral("content"), &c.content, false},
+                                              std::tuple{QStringLiteral("category"), &c.category, false},
+                                              std::tuple{QStringLiteral("subject"), &c.subject, true},
+                                              std::tuple{QStringLiteral("scope"), &c.scope, false}})
+        if (Status st = stringField(body, key, *into, nullable); !st)
+            return st.error();
+    const QJsonValue imp = body.value(QStringLiteral("importance"));
+    if (!imp.isUndefined()) {
+        if (!imp.isDouble())
+            return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("importance must be a number from 1 to 10"));
+        c.importance = imp.toDouble();
+    }
+    return c;
+}
+
+} // namespace
+
+void MemoriesController::listOfKin(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto filter = filterOf(*ex, 50);
+    if (!filter)
+        return ex->fail(filter.error());
+    filter.value().kinId = kin->id;
+    ex->sendResult(m_memories.list(filter.value()), [](const QList<MemoryRecord> &l) {
+        return Reply::json(QJsonObject{{QStringLiteral("memories"), toJson(l)}});
+    });
+}
+
+void MemoriesController::createForKin(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto body = ex->jsonObject();
+    if (!body)
+        return ex->fail(body.error());
+    auto change = changeOf(body.value());
+    if (!change)
+        return ex->fail(change.error());
+    MemoryRecord m;
+    m.kinId = kin->id;
+    m.content = change->content.value_or(QString());
+    m.category = change->category.value_or(QString());
+    m.subject = change->subject.value_or(QString());
+    m.scope = change->scope.value_or(QStringLiteral("private"));
+    m.importance = change->importance;
+    m.sourceChannel = QStringLiteral("explicit");
+    ex->sendResult(m_memories.create(m), [](const MemoryRecord &r) {
+        return Reply::json(QJsonObject{{QStringLiteral("memory"), r.toJson()}}, 201);
+    });
+}
+
+void MemoriesController::updateOfKin(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto body = ex->jsonObject();
+    if (!body)
+        return ex->fail(body.error());
+    auto change = changeOf(body.value());
+    if (!change)
+        return ex->fail(change.error());
+    ex->sendResult(m_memories.update(ex->param(QStringLiteral("memoryId")), kin->id, change.value()), [](const MemoryRecord &r) {
+        return Reply::json(QJsonObject{{QStringLiteral("memory"), r.toJson()}});
+    });
+}
+
+void MemoriesController::removeOfKin(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
+    if (!kin)
+        return ex->fail(kin.error());
+    if (Status st = m_memories.remove(ex->param(QStringLiteral("memoryId")), kin->id); !st)
+        return ex->fail(st.error());
+    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+}
+
+void MemoriesController::searchOfKin(const ExchangePtr &ex)
+{
+    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
+    if (!kin)
+        return ex->fail(kin.error());
+    auto limit = limitParam(*ex, 10, 50);
+    if (!limit)
+        return ex->fail(limit.error());
+    memory::MemorySearchOptions o;
+    o.limit = limit.value();
+    m_memories.search(kin->id, ex->queryValue(QStringLiteral("q")), o, this, [ex](Result<QList<memory::ScoredMemory>> found) {
+        ex->sendResult(found, [](const QList<memory::ScoredMemory> &list) {
+            QJsonArray out;
+            for (const memory::ScoredMemory &s : list) {
+                QJsonObject m = s.memory.toJson();
+                m.insert(QStringLiteral("score"), s.score);
+                if (!s.authorKinName.isEmpty())
+                    m.insert(QStringLiteral("authorKinName"), s.authorKinName);
+                out.append(m);
+            }
+            return Reply::json(QJsonObject{{QStringLiteral("memories"), out}});
+        });
+    });
+}
+
+void MemoriesController::listAll(const ExchangePtr &ex)
+{
+    auto filter = filterOf(*ex, 100);
+    if (!filter)
+        return ex->fail(filter.error());
+    if (const QString kinId = ex->queryValue(QStringLiteral("kinId")); !kinId.isEmpty()) {
+        auto kin = m_kins.resolve(kinId);
+        if (!kin)
+            return ex->fail(kin.error());
+        filter.value().kinId = kin->id;
+    }
+    ex->sendResult(m_memories.list(filter.value()), [](const QList<MemoryRecord> &l) {
+        return Reply::json(QJsonObject{{QStringLiteral("memories"), toJson(l)}});
+    });
+}
+
+void MemoriesController::reembed(const ExchangePtr &ex)
+{
+    auto body = ex->jsonObject(true);
+    if (!body)
+        return ex->fail(body.error());
+    QString kinId;
+    if (const QJsonValue v = body->value(QStringLiteral("kinId")); v.isString() && !v.toString().isEmpty()) {
+        auto kin = m_kins.resolve(v.toString());
+        if (!kin)
+            return ex->fail(kin.error());
+        kinId = kin->id;
+    }
+    m_memories.reembed(kinId, this, [ex](Result<memory::MemoryService::ReembedReport> r) {
+        ex->sendResult(r, [](const memory::MemoryService::ReembedReport &rep) {
+            return Reply::json(QJsonObject{{QStringLiteral("total"), rep.total}, {QStringLiteral("success"), rep.success},
+                                           {QStringLiteral("failed"), rep.failed}});
+        });
+    });
+}
+
+} // namespace kinbot
