@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/CompactingController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -18,6 +19,7 @@
 #include "auth/InvitationService.h"
 #include "auth/ProfileService.h"
 #include "auth/SessionStore.h"
+#include "compacting/CompactingService.h"
 #include "crypto/EncryptionKey.h"
 #include "crypto/SecretBox.h"
 #include "engine/ConversationEngine.h"
@@ -81,6 +83,7 @@ Platform::~Platform()
 {
     m_http.reset(); // stop serving before the services go
     m_sweepTimer.stop();
+    m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
     m_engine.reset(); // running turns hold clients of the network manager
     m_hub.reset();
     m_cpuPool.waitForDone();
@@ -162,10 +165,14 @@ Result<quint16> Platform::start()
     engineOptions.version = kinbotVersion();
     engineOptions.dataDir = m_config.dataDir;
     engineOptions.startedAtMs = startedAt;
+    engineOptions.contextWindow = m_config.contextWindow;
     m_engine = std::make_unique<ConversationEngine>(
         EngineServices{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers, *m_messages, *m_queue, *m_quickSessions, *m_tools,
                        *m_notifications, *m_uploads, *m_logger},
         engineOptions);
+    m_compacting = std::make_unique<CompactingService>(CompactingService::Deps{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers,
+                                                                               *m_messages, *m_engine, *m_vault, *m_logger});
+    m_compacting->attach();
     registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
     registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
                                                            [this] { return m_config.effectivePublicUrl(m_port); }});
@@ -187,6 +194,17 @@ Result<quint16> Platform::start()
             if (!r)
                 m_logger->warn(QStringLiteral("memory"), QStringLiteral("Memory extraction failed"),
                                {{QStringLiteral("kinId"), kinId}, {QStringLiteral("error"), r.error().message}});
+        });
+    });
+    // Extraction at compaction (the default): the batch being summarised, vault values already replaced.
+    m_compacting->setExtractionHook([this](const QString &kinId, const QList<MessageRecord> &batch, std::function<void(int)> done) {
+        if (!m_extractor->atCompaction())
+            return done(0);
+        m_extractor->extract(kinId, batch, [this, kinId, done](Result<int> r) {
+            if (!r)
+                m_logger->warn(QStringLiteral("memory"), QStringLiteral("Memory extraction failed"),
+                               {{QStringLiteral("kinId"), kinId}, {QStringLiteral("error"), r.error().message}});
+            done(r ? r.value() : 0);
         });
     });
     m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
@@ -213,6 +231,7 @@ Result<quint16> Platform::start()
     m_providersController = std::make_unique<ProvidersController>(*m_providers);
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
+    m_kinsController->setUsageDecorator([this](const KinRecord &kin, QJsonObject usage) { return m_compacting->decorateUsage(kin, std::move(usage)); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,
                                                                 *m_uploads);
@@ -224,6 +243,7 @@ Result<quint16> Platform::start()
             [storageDir](const QString &kinId) { QDir(storageDir + QLatin1Char('/') + kinId).removeRecursively(); });
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
     m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_kins, *m_settings);
+    m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
@@ -235,7 +255,7 @@ Result<quint16> Platform::start()
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
-                                      *m_fileStorageController, *m_vaultController, *m_memoriesController}));
+                                      *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

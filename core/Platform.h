@@ -25,6 +25,8 @@ class AccountsController;
 class ApiKeyService;
 class AuthController;
 class AuthGuard;
+class CompactingController;
+class CompactingService;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -92,6 +94,7 @@ public:
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
     memory::MemoryService &memories() { return *m_memories; }
     memory::MemoryExtractor &memoryExtractor() { return *m_extractor; }
+    CompactingService &compacting() { return *m_compacting; }
 
 private:
     void sweepStoredFiles();
@@ -129,6 +132,7 @@ private:
     std::unique_ptr<memory::MemoryExtractor> m_extractor;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
+    std::unique_ptr<CompactingService> m_compacting;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -142,6 +146,7 @@ private:
     std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<VaultController> m_vaultController;
     std::unique_ptr<MemoriesController> m_memoriesController;
+    std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -105,6 +105,8 @@ void KinsController::contextUsage(const ExchangePtr &ex)
     usage.insert(QStringLiteral("summaryTokens"), 0);
     usage.insert(QStringLiteral("summaryBudgetTokens"), 0);
     usage.insert(QStringLiteral("keepPercent"), 30);
+    if (m_decorateUsage)
+        usage = m_decorateUsage(kin.value(), usage);
     ex->send(Reply::json(usage));
 }
 

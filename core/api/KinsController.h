@@ -2,6 +2,8 @@
 
 #include "http/Route.h"
 
+#include <QJsonObject>
+
 #include <functional>
 
 namespace kinbot {
@@ -9,6 +11,7 @@ namespace kinbot {
 class Clock;
 class ConversationEngine;
 class KinService;
+struct KinRecord;
 class SettingsStore;
 class ToolRegistry;
 
@@ -35,6 +38,10 @@ public:
     void exportArchive(const ExchangePtr &ex);
     void importArchive(const ExchangePtr &ex);
 
+    // Adds the compacting fields (summaries, per-Kin threshold…) to GET /kins/:id/context-usage.
+    using UsageDecorator = std::function<QJsonObject(const KinRecord &kin, QJsonObject usage)>;
+    void setUsageDecorator(UsageDecorator decorate) { m_decorateUsage = std::move(decorate); }
+
 private:
     KinService &m_kins;
     ToolRegistry &m_tools;
@@ -42,6 +49,7 @@ private:
     ConversationEngine &m_engine;
     const Clock &m_clock;
     ModelCheck m_modelCheck;
+    UsageDecorator m_decorateUsage;
 };
 
 } // namespace kinbot

@@ -138,6 +138,8 @@ void MessagesController::clear(const ExchangePtr &ex)
         return ex->fail(kin.error());
     if (m_engine.isBusy(kin->id))
         return ex->fail(ApiError::conflict(QStringLiteral("KIN_BUSY"), QStringLiteral("Stop the running reply before clearing the conversation")));
+    if (m_engine.isMainPaused(kin->id)) // compacting: its summary would name messages about to vanish
+        return ex->fail(ApiError::conflict(QStringLiteral("KIN_BUSY"), QStringLiteral("Wait for the compaction to finish before clearing the conversation")));
     if (Status st = m_uploads.removeForKinMessages(kin->id); !st)
         return ex->fail(st.error());
     if (Status st = m_messages.clearMain(kin->id); !st)

@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/CompactingController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -122,6 +123,11 @@ QList<Route> buildRouteTable(const Controllers &c)
         // Long: every vector is recomputed (progress as memory:reembed-progress), so no request timeout.
         {"POST", "/api/memories/reembed", A::Admin, h(c.memories, &MemoriesController::reembed), env, 0, true},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
+        {"POST", "/api/kins/:id/compacting/run", A::Member, h(c.compacting, &CompactingController::run)},
+        {"POST", "/api/kins/:id/compacting/purge", A::Member, h(c.compacting, &CompactingController::purge)},
+        {"GET", "/api/kins/:id/compacting/summaries", A::Member, h(c.compacting, &CompactingController::summaries)},
+        {"GET", "/api/kins/:id/compacting/snapshots", A::Member, h(c.compacting, &CompactingController::snapshots)},
+        {"POST", "/api/kins/:id/compacting/rollback", A::Member, h(c.compacting, &CompactingController::rollback)},
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 

@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class CompactingController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
@@ -33,6 +34,7 @@ struct Controllers
     FileStorageController &fileStorage;
     VaultController &vault;
     MemoriesController &memories;
+    CompactingController &compacting;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

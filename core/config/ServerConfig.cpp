@@ -103,6 +103,8 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.uploadIdleMs = qBound(50, v.toInt(), 3600000);
     if (const QString v = env.value(QStringLiteral("KINBOT_TOOLS_MAX_STEPS")); !v.isEmpty())
         c.toolsMaxSteps = qBound(1, v.toInt(), 1000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_CONTEXT_WINDOW")); !v.isEmpty())
+        c.contextWindow = qBound(1000, v.toInt(), 10000000);
     c.allowPrivateNetwork = env.value(QStringLiteral("KINBOT_ALLOW_PRIVATE_NETWORK")) == QLatin1String("1");
     c.versionCheckUrl = env.value(QStringLiteral("KINBOT_VERSION_CHECK_URL"));
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));

@@ -83,7 +83,7 @@ void ConversationEngine::pump(const QString &kinId)
 {
     for (bool quick : {false, true}) {
         const QString key = slotKey(kinId, quick);
-        if (m_slots.value(key).busy)
+        if (m_slots.value(key).busy || (!quick && isMainPaused(kinId)))
             continue;
         startTurn(kinId, quick);
     }
@@ -97,10 +97,27 @@ bool ConversationEngine::isBusy(const QString &kinId, const QString &sessionId) 
     return sessionId.isEmpty() || it->item.sessionId == sessionId;
 }
 
+void ConversationEngine::pauseMain(const QString &kinId)
+{
+    ++m_paused[kinId];
+}
+
+void ConversationEngine::resumeMain(const QString &kinId)
+{
+    auto it = m_paused.find(kinId);
+    if (it == m_paused.end())
+        return;
+    if (--*it <= 0) {
+        m_paused.erase(it);
+        schedule(kinId); // what queued meanwhile starts now
+    }
+}
+
 KinQueueState ConversationEngine::queueState(const QString &kinId) const
 {
     KinQueueState st;
     st.queueSize = m_s.queue.pendingCount(kinId);
+    st.isCompacting = isMainPaused(kinId);
     const auto it = m_slots.constFind(slotKey(kinId, false));
     if (it != m_slots.constEnd() && it->busy) {
         st.isProcessing = true;
@@ -145,6 +162,7 @@ void ConversationEngine::forgetKin(const QString &kinId)
         }
         m_slots.erase(it);
     }
+    m_paused.remove(kinId);
 }
 
 void ConversationEngine::emitQueueUpdate(const QString &kinId, bool processing, qint64 startedAt, const QJsonObject &extra)
@@ -483,7 +501,7 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
         const int systemTokens = PromptBuilder::estimateTokens(spec.request.system);
         const int toolTokens = PromptBuilder::estimateTokens(QString::fromUtf8(QJsonDocument(toolSchemas).toJson(QJsonDocument::Compact)));
         const int total = systemTokens + historyTokens + toolTokens;
-        const int window = 128000;
+        const int window = m_options.contextWindow;
         const int threshold = m_s.settings.integer(Setting::CompactingThresholdPercent);
         const QJsonObject context{
             {QStringLiteral("contextTokens"), total},
@@ -608,7 +626,10 @@ void ConversationEngine::onTurnFinished(const QString &key, const TurnOutcome &o
     }
     const QString sessionId = slot.item.sessionId;
     const QString messageId = slot.assistantId;
+    const bool settled = !quick && !outcome.aborted;
     endItem(key, quick);
+    if (settled)
+        Q_EMIT mainTurnSettled(kinId);
     Q_EMIT turnFinished(kinId, sessionId, messageId);
     schedule(kinId);
 }

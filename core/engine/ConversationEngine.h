@@ -36,6 +36,7 @@ struct EngineOptions
     QString dataDir;
     qint64 startedAtMs = 0;
     int historyLimit = 100;    // most recent main-conversation rows sent to the model
+    int contextWindow = 128000; // tokens; the reference's default for models it does not know (KINBOT_CONTEXT_WINDOW)
 };
 
 struct EngineServices
@@ -82,10 +83,20 @@ public:
     void forgetKin(const QString &kinId);
     // Memories, knowledge and summaries join the prompt through these, asked before each turn (in parallel).
     void addContextProvider(TurnContextProvider provider) { m_contextProviders.append(std::move(provider)); }
+    int contextWindow() const { return m_options.contextWindow; }
+
+    // Holds the Kin's main slot (compacting): the running turn finishes, no new main turn starts until every pause
+    // was resumed. Items keep queueing; quick sessions are not held (they do not read the main history).
+    void pauseMain(const QString &kinId);
+    void resumeMain(const QString &kinId);
+    bool isMainPaused(const QString &kinId) const { return m_paused.value(kinId) > 0; }
 
 Q_SIGNALS:
     // A turn ended (after its rows were stored and chat:done was sent). For tests and the desktop notifier.
     void turnFinished(const QString &kinId, const QString &sessionId, const QString &messageId);
+    // A main-conversation turn ended normally (not stopped, not failed), emitted just before turnFinished and before
+    // the next item is scheduled: a direct receiver may pauseMain() and hold that next item (compacting).
+    void mainTurnSettled(const QString &kinId);
 
 private:
     struct Slot
@@ -129,6 +140,7 @@ private:
     static constexpr int kContextTimeoutMs = 10000;
     QSet<QString> m_scheduled;
     QHash<QString, QJsonObject> m_contextUsage;
+    QHash<QString, int> m_paused; // kin id → pauseMain() calls not yet resumed
 };
 
 } // namespace kinbot

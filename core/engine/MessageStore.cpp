@@ -101,10 +101,18 @@ Result<MessagePage> MessageStore::page(const QString &kinId, const QString &befo
 
 Result<QList<MessageRecord>> MessageStore::recentMain(const QString &kinId, int limit) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns
+    // Rows up to the end of the newest in-context summary are folded into it (compacting, engine.md §1.6): they stay
+    // stored and listed but are no longer sent. The cut is a message position (created_at, rowid), so rows sharing a
+    // millisecond with the summary's last message fall on the right side.
+    auto rows = m_db.selectAll(QStringLiteral("WITH cut AS (SELECT m.created_at AS at, m.rowid AS rid FROM compacting_summaries s "
+                                              "JOIN messages m ON m.id = s.last_message_id WHERE s.kin_id = ? AND s.is_in_context = 1 "
+                                              "ORDER BY m.created_at DESC, m.rowid DESC LIMIT 1) "
+                                              "SELECT ") + kColumns
                                    + QStringLiteral(" FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL AND source_type != 'compacting' "
+                                                    "AND NOT EXISTS (SELECT 1 FROM cut WHERE messages.created_at < cut.at "
+                                                    "OR (messages.created_at = cut.at AND messages.rowid <= cut.rid)) "
                                                     "ORDER BY created_at DESC, rowid DESC LIMIT ?"),
-                               {kinId, limit});
+                               {kinId, kinId, limit});
     if (!rows)
         return rows.error();
     QList<MessageRecord> out;
@@ -127,8 +135,14 @@ Result<QList<MessageRecord>> MessageStore::ofSession(const QString &sessionId) c
 
 Status MessageStore::clearMain(const QString &kinId)
 {
-    auto del = m_db.run(QStringLiteral("DELETE FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL"), {kinId});
-    return del ? Status() : Status(del.error());
+    // The compacting summaries and legacy snapshots describe the conversation being cleared: they go first.
+    return m_db.transaction([&]() -> Status {
+        for (const char *sql : {"DELETE FROM compacting_summaries WHERE kin_id = ?", "DELETE FROM compacting_snapshots WHERE kin_id = ?",
+                                "DELETE FROM messages WHERE kin_id = ? AND task_id IS NULL AND session_id IS NULL"})
+            if (auto del = m_db.run(QString::fromLatin1(sql), {kinId}); !del)
+                return del.error();
+        return {};
+    });
 }
 
 Result<std::optional<QString>> MessageStore::findContaining(const QString &kinId, const QString &snippet) const

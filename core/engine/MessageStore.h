@@ -53,9 +53,11 @@ public:
     Result<std::optional<MessageRecord>> find(const QString &kinId, const QString &messageId) const;
     // Main-conversation rows (no task, no quick session) older than `before` (a message id; empty = newest), by time.
     Result<MessagePage> page(const QString &kinId, const QString &before, int limit) const;
-    // The newest `limit` main-conversation rows, oldest first (prompt history).
+    // The newest `limit` main-conversation rows after the newest in-context compacting summary, oldest first (prompt
+    // history); compacting rows excluded.
     Result<QList<MessageRecord>> recentMain(const QString &kinId, int limit) const;
     Result<QList<MessageRecord>> ofSession(const QString &sessionId) const;
+    // Deletes the main conversation with its compacting summaries and snapshots.
     Status clearMain(const QString &kinId);
 
     // Redaction (the redact_message tool, engine.md §10.2). The newest message of the Kin whose content holds snippet.

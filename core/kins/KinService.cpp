@@ -185,7 +185,7 @@ QJsonObject KinService::detailJson(const KinRecord &k) const
     o.insert(QStringLiteral("toolConfig"), k.hasToolConfig ? QJsonValue(k.toolConfig) : QJsonValue());
     o.insert(QStringLiteral("compactingConfig"), k.hasCompactingConfig ? QJsonValue(k.compactingConfig) : QJsonValue());
     o.insert(QStringLiteral("mcpServers"), QJsonArray());
-    o.insert(QStringLiteral("isCompacting"), false);
+    o.insert(QStringLiteral("isCompacting"), queueState(k.id).isCompacting);
     return o;
 }
 

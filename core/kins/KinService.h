@@ -41,6 +41,7 @@ struct KinQueueState
     int queueSize = 0;
     bool isProcessing = false;
     qint64 processingStartedAt = 0;
+    bool isCompacting = false; // the main slot is held while the conversation is compacted
 };
 
 // Kins: rows, slugs, workspaces, avatars, and their JSON shapes (rest.md §3.1). Lives on the main thread.
