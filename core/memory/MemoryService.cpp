@@ -241,7 +241,7 @@ void MemoryService::search(const QString &kinId, const QString &query, const Mem
     if (query.trimmed().isEmpty())
         return done(ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("query is required")));
     if (!m_embeddings.target() || m_index->size() == 0)
-        return runSearch(kinId, query, std::nullopt, options, context, std::move(done));
+        return searchWithVector(kinId, query, std::nullopt, options, context, std::move(done));
     QPointer<QObject> guard(context);
     m_embeddings.embed({query}, EmbeddingPurpose::Query, this,
                        [this, kinId, query, options, guard, done](Result<Embeddings> r, EmbeddingService::Target) {
@@ -250,12 +250,12 @@ void MemoryService::search(const QString &kinId, const QString &query, const Mem
                            std::optional<QList<float>> vector;
                            if (r && !r->vectors.isEmpty())
                                vector = r->vectors.first();
-                           runSearch(kinId, query, vector, options, guard, done);
+                           searchWithVector(kinId, query, vector, options, guard, done);
                        });
 }
 
-void MemoryService::runSearch(const QString &kinId, const QString &query, std::optional<QList<float>> vector,
-                              const MemorySearchOptions &options, QObject *context, SearchDone done)
+void MemoryService::searchWithVector(const QString &kinId, const QString &query, std::optional<QList<float>> vector,
+                                     const MemorySearchOptions &options, QObject *context, SearchDone done)
 {
     const MemoryStore &store = m_store;
     runOffThread(m_pool, context,

@@ -56,6 +56,9 @@ public:
     // embeddings provider exists; without one (or when it fails) the search is full-text only.
     using SearchDone = std::function<void(Result<QList<ScoredMemory>>)>;
     void search(const QString &kinId, const QString &query, const MemorySearchOptions &options, QObject *context, SearchDone done);
+    // The same with the query's vector already known (nullopt = full text only); the bench measures this part.
+    void searchWithVector(const QString &kinId, const QString &query, std::optional<QList<float>> vector,
+                          const MemorySearchOptions &options, QObject *context, SearchDone done);
 
     // For each text: does the Kin already remember it (own or shared memory with cosine ≥ minCosine; the same text,
     // case-insensitively, when nothing can embed)?
@@ -88,8 +91,6 @@ Q_SIGNALS:
 private:
     void embedOne(const MemoryRecord &m);
     void storeVector(const QString &id, const QList<float> &vector, const EmbeddingService::Target &target);
-    void runSearch(const QString &kinId, const QString &query, std::optional<QList<float>> vector, const MemorySearchOptions &options,
-                   QObject *context, SearchDone done);
 
     MemoryStore &m_store;
     EmbeddingService &m_embeddings;
