@@ -37,6 +37,7 @@
 #include "kins/KinService.h"
 #include "memory/EmbeddingService.h"
 #include "memory/MemoryExtraction.h"
+#include "memory/MemoryMaintenance.h"
 #include "memory/MemoryService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
@@ -181,8 +182,9 @@ Result<quint16> Platform::start()
     m_memories = std::make_unique<memory::MemoryService>(*m_memoryStore, *m_embeddings, *m_bus, m_clock, m_cpuPool);
     if (Status st = m_memories->loadIndex(); !st)
         return st.error();
-    registerMemoryTools(*m_tools, *m_memories);
     m_extractor = std::make_unique<memory::MemoryExtractor>(*m_memories, *m_providers, *m_settings, *m_kins);
+    m_maintenance = std::make_unique<memory::MemoryMaintenance>(*m_memories, *m_providers, *m_settings, *m_kins, m_clock);
+    registerMemoryTools(*m_tools, *m_memories, *m_maintenance);
     // Per-turn extraction (opt-in): the exchange that just ended, main conversations only.
     connect(m_engine.get(), &ConversationEngine::turnFinished, this, [this](const QString &kinId, const QString &sessionId) {
         if (!sessionId.isEmpty() || !m_extractor->afterTurns())
@@ -196,7 +198,8 @@ Result<quint16> Platform::start()
                                {{QStringLiteral("kinId"), kinId}, {QStringLiteral("error"), r.error().message}});
         });
     });
-    // Extraction at compaction (the default): the batch being summarised, vault values already replaced.
+    // At compaction (the default): extraction from the batch being summarised (vault values already replaced), then
+    // the upkeep of the Kin's memories — recalibration, pruning, consolidation (engine.md §4.7).
     m_compacting->setExtractionHook([this](const QString &kinId, const QList<MessageRecord> &batch, std::function<void(int)> done) {
         if (!m_extractor->atCompaction())
             return done(0);
@@ -204,7 +207,9 @@ Result<quint16> Platform::start()
             if (!r)
                 m_logger->warn(QStringLiteral("memory"), QStringLiteral("Memory extraction failed"),
                                {{QStringLiteral("kinId"), kinId}, {QStringLiteral("error"), r.error().message}});
-            done(r ? r.value() : 0);
+            const int extracted = r ? r.value() : 0;
+            (void)m_maintenance->recalibrateAndPrune(kinId);
+            m_maintenance->consolidate(kinId, [done, extracted](Result<int>) { done(extracted); });
         });
     });
     m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
@@ -242,7 +247,7 @@ Result<quint16> Platform::start()
     connect(m_kins.get(), &KinService::kinRemoved, this,
             [storageDir](const QString &kinId) { QDir(storageDir + QLatin1Char('/') + kinId).removeRecursively(); });
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
-    m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_kins, *m_settings);
+    m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_maintenance, *m_kins, *m_settings);
     m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
 
     HttpServerOptions opts;

@@ -12,6 +12,7 @@ class QNetworkAccessManager;
 namespace kinbot::memory {
 class EmbeddingService;
 class MemoryExtractor;
+class MemoryMaintenance;
 class MemoryService;
 class MemoryStore;
 }
@@ -94,6 +95,7 @@ public:
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
     memory::MemoryService &memories() { return *m_memories; }
     memory::MemoryExtractor &memoryExtractor() { return *m_extractor; }
+    memory::MemoryMaintenance &memoryMaintenance() { return *m_maintenance; }
     CompactingService &compacting() { return *m_compacting; }
 
 private:
@@ -130,6 +132,7 @@ private:
     std::unique_ptr<memory::MemoryStore> m_memoryStore;
     std::unique_ptr<memory::MemoryService> m_memories;
     std::unique_ptr<memory::MemoryExtractor> m_extractor;
+    std::unique_ptr<memory::MemoryMaintenance> m_maintenance;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;

@@ -3,6 +3,7 @@
 #include "KinFixture.h"
 
 #include "memory/MemoryExtraction.h"
+#include "memory/MemoryMaintenance.h"
 #include "memory/MemoryRanking.h"
 #include "memory/MemoryService.h"
 
@@ -268,6 +269,63 @@ private Q_SLOTS:
         QVERIFY(f.fake.waitForChatRequests(4));
         QTest::qWait(200);
         QCOMPARE(f.api->get(f.base).json().value("memories").toArray().size(), 2);
+    }
+
+    void maintenance()
+    {
+        MemoryFixture f;
+        // Consolidation: two memories of the same meaning become one, of the next generation.
+        const QString a = f.remember(QStringLiteral("The user likes green tea"), QStringLiteral("preference"), QStringLiteral("user")).value("id").toString();
+        const QString b = f.remember(QStringLiteral("The user likes green tea a lot"), QStringLiteral("preference"), QStringLiteral("user")).value("id").toString();
+        f.remember(QStringLiteral("The server runs Debian twelve"), QStringLiteral("fact"), QStringLiteral("infra"));
+        QVERIFY(f.allEmbedded());
+        QCOMPARE(f.api->postJson("/api/memories/consolidate", {}).errorCode(), QStringLiteral("INVALID_INPUT"));
+        f.fake.enqueue(FakeReply::text({R"({"content":"The user loves green tea","category":"preference","subject":"user","importance":6})"}));
+        const HttpResponse c = f.api->postJson("/api/memories/consolidate", {{"kinId", f.kinId}});
+        QCOMPARE(c.status, 200);
+        QCOMPARE(c.json().value("removed").toInt(), 2);
+        const QJsonArray after = f.api->get(f.base).json().value("memories").toArray();
+        QCOMPARE(after.size(), 2);
+        QJsonObject merged;
+        for (const QJsonValue &v : after)
+            if (v.toObject().value("content").toString() == QStringLiteral("The user loves green tea"))
+                merged = v.toObject();
+        QCOMPARE(merged.value("consolidationGeneration").toInt(), 1);
+        QCOMPARE(QSet<QString>({merged.value("consolidatedFromIds").toArray()[0].toString(), merged.value("consolidatedFromIds").toArray()[1].toString()}),
+                 QSet<QString>({a, b}));
+        QCOMPARE(f.fake.chatRequests().size(), 1); // the unrelated memory was never sent
+
+        // Backfill: memories without importance get one from the model.
+        f.fake.enqueue(FakeReply::text({R"([{"index":0,"importance":8}])"}));
+        const HttpResponse bf = f.api->postJson("/api/memories/backfill-importance", {{"kinId", f.kinId}});
+        QCOMPARE(bf.status, 200);
+        QCOMPARE(bf.json().value("updated").toInt(), 1);
+        QCOMPARE(bf.json().value("skipped").toInt(), 0);
+
+        // review_memories returns the model's audit.
+        f.fake.enqueue(FakeReply::text({R"({"issues":[{"type":"stale","memoryIds":["x"],"description":"old","suggestion":"delete"}],"summary":"one issue"})"}));
+        const QJsonObject review = f.runTool(QStringLiteral("review_memories"), f.kinId, {});
+        QCOMPARE(review.value("summary").toString(), QStringLiteral("one issue"));
+        QCOMPARE(review.value("issues").toArray().size(), 1);
+
+        // Recalibration and pruning with time: a never-used trivial memory goes, a much-used one gains importance.
+        QJsonObject trivial = f.api->postJson(f.base, {{"content", "The user once had toast"}, {"category", "fact"}, {"importance", 2}}).json().value("memory").toObject();
+        QJsonObject used = f.api->postJson(f.base, {{"content", "The user is a nurse"}, {"category", "fact"}, {"importance", 5}}).json().value("memory").toObject();
+        for (int i = 0; i < 30; ++i)
+            f.server.platform().memories().store().noteRetrieved({used.value("id").toString()});
+        f.server.clock().advanceDays(10);
+        auto upkeep = f.server.platform().memoryMaintenance().recalibrateAndPrune(f.kinId);
+        QVERIFY(upkeep.ok());
+        QCOMPARE(upkeep->pruned, 0);
+        // (read from the store: ten days on, the test's session cookie has expired)
+        auto &store = f.server.platform().memories().store();
+        const double importance = store.find(used.value("id").toString()).value()->importance.value_or(0);
+        QCOMPARE(importance, 5.5); // 30 retrievals in 10 days: far above the expected one per ten days
+        f.server.clock().advanceDays(90);
+        upkeep = f.server.platform().memoryMaintenance().recalibrateAndPrune(f.kinId);
+        QCOMPARE(upkeep->pruned, 1);
+        QVERIFY(!store.find(trivial.value("id").toString()).value().has_value());
+        QVERIFY(store.find(used.value("id").toString()).value().has_value());
     }
 
     void rankingRules()

@@ -3,6 +3,7 @@
 #include "http/Exchange.h"
 #include "kins/KinService.h"
 #include "memory/MemoryExtraction.h"
+#include "memory/MemoryMaintenance.h"
 #include "memory/MemoryService.h"
 #include "settings/SettingsStore.h"
 
@@ -14,9 +15,49 @@ using memory::MemoryChange;
 using memory::MemoryFilter;
 using memory::MemoryRecord;
 
-MemoriesController::MemoriesController(memory::MemoryService &memories, KinService &kins, SettingsStore &settings, QObject *parent)
-    : QObject(parent), m_memories(memories), m_kins(kins), m_settings(settings)
+MemoriesController::MemoriesController(memory::MemoryService &memories, memory::MemoryMaintenance &maintenance, KinService &kins,
+                                       SettingsStore &settings, QObject *parent)
+    : QObject(parent), m_memories(memories), m_maintenance(maintenance), m_kins(kins), m_settings(settings)
 {
+}
+
+Result<QString> MemoriesController::kinOfBody(const ExchangePtr &ex, bool required) const
+{
+    auto body = ex->jsonObject(!required);
+    if (!body)
+        return body.error();
+    const QJsonValue v = body->value(QStringLiteral("kinId"));
+    if (!v.isString() || v.toString().isEmpty()) {
+        if (required) // the reference answers a bare string here; the envelope is kept
+            return ApiError::badRequest(QStringLiteral("INVALID_INPUT"), QStringLiteral("kinId is required"));
+        return QString();
+    }
+    auto kin = m_kins.resolve(v.toString());
+    if (!kin)
+        return kin.error();
+    return kin->id;
+}
+
+void MemoriesController::consolidate(const ExchangePtr &ex)
+{
+    auto kinId = kinOfBody(ex, true);
+    if (!kinId)
+        return ex->fail(kinId.error());
+    m_maintenance.consolidate(kinId.value(), [ex](Result<int> removed) {
+        ex->sendResult(removed, [](int n) { return Reply::json(QJsonObject{{QStringLiteral("removed"), n}}); });
+    });
+}
+
+void MemoriesController::backfillImportance(const ExchangePtr &ex)
+{
+    auto kinId = kinOfBody(ex, false);
+    if (!kinId)
+        return ex->fail(kinId.error());
+    m_maintenance.backfillImportance(kinId.value(), [ex](Result<QPair<int, int>> r) {
+        ex->sendResult(r, [](const QPair<int, int> &c) {
+            return Reply::json(QJsonObject{{QStringLiteral("updated"), c.first}, {QStringLiteral("skipped"), c.second}});
+        });
+    });
 }
 
 void MemoriesController::getExtraction(const ExchangePtr &ex)
@@ -219,17 +260,10 @@ void MemoriesController::listAll(const ExchangePtr &ex)
 
 void MemoriesController::reembed(const ExchangePtr &ex)
 {
-    auto body = ex->jsonObject(true);
-    if (!body)
-        return ex->fail(body.error());
-    QString kinId;
-    if (const QJsonValue v = body->value(QStringLiteral("kinId")); v.isString() && !v.toString().isEmpty()) {
-        auto kin = m_kins.resolve(v.toString());
-        if (!kin)
-            return ex->fail(kin.error());
-        kinId = kin->id;
-    }
-    m_memories.reembed(kinId, this, [ex](Result<memory::MemoryService::ReembedReport> r) {
+    auto kinId = kinOfBody(ex, false);
+    if (!kinId)
+        return ex->fail(kinId.error());
+    m_memories.reembed(kinId.value(), this, [ex](Result<memory::MemoryService::ReembedReport> r) {
         ex->sendResult(r, [](const memory::MemoryService::ReembedReport &rep) {
             return Reply::json(QJsonObject{{QStringLiteral("total"), rep.total}, {QStringLiteral("success"), rep.success},
                                            {QStringLiteral("failed"), rep.failed}});

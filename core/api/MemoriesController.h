@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/Route.h"
+#include "util/Result.h"
 
 #include <QObject>
 
@@ -10,6 +11,7 @@ class KinService;
 class SettingsStore;
 
 namespace memory {
+class MemoryMaintenance;
 class MemoryService;
 struct MemoryChange;
 }
@@ -19,7 +21,8 @@ class MemoriesController final : public QObject
 {
     Q_OBJECT
 public:
-    MemoriesController(memory::MemoryService &memories, KinService &kins, SettingsStore &settings, QObject *parent = nullptr);
+    MemoriesController(memory::MemoryService &memories, memory::MemoryMaintenance &maintenance, KinService &kins, SettingsStore &settings,
+                       QObject *parent = nullptr);
 
     void listOfKin(const ExchangePtr &ex);
     void createForKin(const ExchangePtr &ex);
@@ -28,12 +31,18 @@ public:
     void searchOfKin(const ExchangePtr &ex);
     void listAll(const ExchangePtr &ex);
     void reembed(const ExchangePtr &ex);
+    void consolidate(const ExchangePtr &ex);
+    void backfillImportance(const ExchangePtr &ex);
     // GET/PUT /api/settings/memory-extraction {memoryExtraction: off|turns|compaction|both}
     void getExtraction(const ExchangePtr &ex);
     void putExtraction(const ExchangePtr &ex);
 
 private:
+    // The Kin named by body.kinId ("" when absent and not required; an error when required or unknown).
+    Result<QString> kinOfBody(const ExchangePtr &ex, bool required) const;
+
     memory::MemoryService &m_memories;
+    memory::MemoryMaintenance &m_maintenance;
     KinService &m_kins;
     SettingsStore &m_settings;
 };

@@ -122,6 +122,8 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"PUT", "/api/settings/memory-extraction", A::Admin, h(c.memories, &MemoriesController::putExtraction)},
         // Long: every vector is recomputed (progress as memory:reembed-progress), so no request timeout.
         {"POST", "/api/memories/reembed", A::Admin, h(c.memories, &MemoriesController::reembed), env, 0, true},
+        {"POST", "/api/memories/consolidate", A::Admin, h(c.memories, &MemoriesController::consolidate), env, 0, true},
+        {"POST", "/api/memories/backfill-importance", A::Admin, h(c.memories, &MemoriesController::backfillImportance), env, 0, true},
         {"GET", "/api/kins/:id/context-usage", A::Member, h(c.kins, &KinsController::contextUsage)},
         {"POST", "/api/kins/:id/compacting/run", A::Member, h(c.compacting, &CompactingController::run)},
         {"POST", "/api/kins/:id/compacting/purge", A::Member, h(c.compacting, &CompactingController::purge)},

@@ -7,6 +7,7 @@ set(KINBOT_MEMORY_SOURCES
   memory/HttpEmbeddingClient.cpp memory/HttpEmbeddingClient.h
   memory/HybridSearch.cpp memory/HybridSearch.h
   memory/MemoryExtraction.cpp memory/MemoryExtraction.h
+  memory/MemoryMaintenance.cpp memory/MemoryMaintenance.h
   memory/MemoryRanking.cpp memory/MemoryRanking.h
   memory/MemoryRecord.cpp memory/MemoryRecord.h
   memory/MemoryService.cpp memory/MemoryService.h

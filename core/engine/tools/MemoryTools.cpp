@@ -3,6 +3,7 @@
 #include "engine/ToolRegistry.h"
 #include "engine/tools/ToolSchema.h"
 #include "memory/HybridSearch.h"
+#include "memory/MemoryMaintenance.h"
 #include "memory/MemoryRanking.h"
 #include "memory/MemoryService.h"
 #include "util/Json.h"
@@ -48,7 +49,7 @@ std::optional<QString> optString(const QJsonObject &args, const QString &key)
 
 } // namespace
 
-void registerMemoryTools(ToolRegistry &registry, memory::MemoryService &memories)
+void registerMemoryTools(ToolRegistry &registry, memory::MemoryService &memories, memory::MemoryMaintenance &maintenance)
 {
     using memory::MemoryRecord;
     memory::MemoryService *m = &memories;
@@ -156,6 +157,18 @@ void registerMemoryTools(ToolRegistry &registry, memory::MemoryService &memories
                       for (const MemoryRecord &r : list.value())
                           out.append(brief(r, now));
                       done(QJsonObject{{QStringLiteral("memories"), out}, {QStringLiteral("count"), int(out.size())}});
+                  }});
+
+    memory::MemoryMaintenance *mm = &maintenance;
+    registry.add({QStringLiteral("review_memories"), QStringLiteral("memory"),
+                  QStringLiteral("Audit your memories for contradictions, duplicates, stale facts and clutter; returns issues with "
+                                 "suggestions (nothing is changed: act on them with update_memory or forget)."),
+                  toolschema::object({{QStringLiteral("subject"), prop(QStringLiteral("string"), QStringLiteral("Only this subject"))},
+                                      {QStringLiteral("scope"), enumProp(QStringLiteral("shared: the shared memories of all Kins"), kScopes)}},
+                                     {}),
+                  ToolDefinition::MainOnly, false, false, [mm](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      mm->review(ctx.kinId, args.value(QStringLiteral("subject")).toString(), args.value(QStringLiteral("scope")).toString(),
+                                 [done](Result<QJsonObject> r) { done(r ? QJsonValue(r.value()) : QJsonValue(error(r.error().message))); });
                   }});
 
     registry.add({QStringLiteral("search_history"), QStringLiteral("memory"),
