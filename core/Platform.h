@@ -28,6 +28,8 @@ class ConversationEngine;
 class KinService;
 class KinWizardController;
 class KinsController;
+class KnowledgeController;
+class KnowledgeService;
 class MessageStore;
 class MessagesController;
 class NotificationService;
@@ -86,6 +88,7 @@ public:
     MessageStore &messages() { return *m_messages; }
     VaultService &vault() { return *m_vault; }
     memory::EmbeddingService &embeddings() { return *m_embeddings; }
+    KnowledgeService &knowledge() { return *m_knowledge; }
 
 private:
     void sweepStoredFiles();
@@ -118,6 +121,7 @@ private:
     std::unique_ptr<UploadStore> m_uploads;
     std::unique_ptr<FileStorage> m_fileStorage;
     std::unique_ptr<VaultService> m_vault;
+    std::unique_ptr<KnowledgeService> m_knowledge;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     QTimer m_sweepTimer;
@@ -132,6 +136,7 @@ private:
     std::unique_ptr<QuickSessionsController> m_quickSessionsController;
     std::unique_ptr<FileStorageController> m_fileStorageController;
     std::unique_ptr<VaultController> m_vaultController;
+    std::unique_ptr<KnowledgeController> m_knowledgeController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -11,6 +11,7 @@ class AuthController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
+class KnowledgeController;
 class MessagesController;
 class ProvidersController;
 class QuickSessionsController;
@@ -31,6 +32,7 @@ struct Controllers
     QuickSessionsController &quickSessions;
     FileStorageController &fileStorage;
     VaultController &vault;
+    KnowledgeController &knowledge;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
