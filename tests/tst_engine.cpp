@@ -115,6 +115,68 @@ private Q_SLOTS:
         QVERIFY(system.contains(QStringLiteral("## Platform directives\nAlways answer in haiku.")));
     }
 
+    void contextProvidersFeedThePromptBeforeTheTurn()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Echo"), f.addProvider()).value(QStringLiteral("id")).toString();
+        QList<kinbot::TurnContextRequest> asked;
+        // One provider answers later (as an embeddings call would), one at once; both blocks reach the prompt.
+        f.server.platform().engine().addContextProvider([&asked](const kinbot::TurnContextRequest &r, QObject *ctx, auto done) {
+            asked.append(r);
+            QTimer::singleShot(50, ctx, [done] {
+                kinbot::TurnContextPart part;
+                part.memoryBlock = QStringLiteral("## Memories\n- [fact] The user keeps bees");
+                part.injectedMemoryIds = {QStringLiteral("mem-1")};
+                done(part);
+            });
+        });
+        f.server.platform().engine().addContextProvider([](const kinbot::TurnContextRequest &, QObject *, auto done) {
+            kinbot::TurnContextPart part;
+            part.knowledgeBlock = QStringLiteral("## Relevant knowledge\n[1] Bees need water");
+            part.summariesBlock = QStringLiteral("## Conversation history summaries\n### Summary (Jan 1 → Jan 2, 2026)\nEarlier talk.");
+            part.compactedMessages = 12;
+            done(part);
+        });
+        QCOMPARE(f.send(kinId, QStringLiteral("what about my bees?")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked[0].kinId, kinId);
+        QCOMPARE(asked[0].query, QStringLiteral("what about my bees?"));
+        QVERIFY(!asked[0].messageId.isEmpty());
+        QVERIFY(!asked[0].quick);
+        const QString system = f.fake.chatRequests()[0].json.value("messages").toArray()[0].toObject().value("content").toString();
+        const qsizetype memories = system.indexOf(QStringLiteral("## Memories\n- [fact] The user keeps bees"));
+        const qsizetype knowledge = system.indexOf(QStringLiteral("## Relevant knowledge\n[1] Bees need water"));
+        const qsizetype instructions = system.indexOf(QStringLiteral("## Internal instructions"));
+        const qsizetype summaries = system.indexOf(QStringLiteral("### Summary (Jan 1"));
+        QVERIFY(memories > 0 && knowledge > memories && instructions > knowledge && summaries > instructions);
+        QVERIFY(system.contains(QStringLiteral("12 older message(s) were summarized")));
+        // The memories shown are recorded on the reply.
+        QTRY_COMPARE(messagesOf(*f.api, kinId).size(), 2);
+        const QJsonObject reply = messagesOf(*f.api, kinId)[1].toObject();
+        QCOMPARE(reply.value("injectedMemories").toArray(), QJsonArray({"mem-1"}));
+    }
+
+    void stopWhileTheContextIsGatheredEndsTheTurnBeforeTheModel()
+    {
+        KinFixture f;
+        const QString kinId = f.addKin(QStringLiteral("Echo"), f.addProvider()).value(QStringLiteral("id")).toString();
+        f.server.platform().engine().addContextProvider([](const kinbot::TurnContextRequest &, QObject *ctx, auto done) {
+            QTimer::singleShot(300, ctx, [done] { done({}); });
+        });
+        auto sse = f.openSse();
+        QCOMPARE(f.send(kinId, QStringLiteral("never mind")).status, 202);
+        QTRY_VERIFY(f.server.platform().engine().isBusy(kinId));
+        const QByteArray path = "/api/kins/" + kinId.toUtf8() + "/messages/stop";
+        QCOMPARE(f.api->postJson(path, {}).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(countOf(*sse, kinId, QStringLiteral("chat:done")), 1, 5000);
+        QTRY_VERIFY(!f.server.platform().engine().isBusy(kinId));
+        QCOMPARE(f.fake.chatRequests().size(), 0);
+        // The next message runs normally.
+        QCOMPARE(f.send(kinId, QStringLiteral("hello again")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+    }
+
     void toolCallTurnIsStoredAndReplayed()
     {
         KinFixture f;

@@ -112,9 +112,17 @@ KinQueueState ConversationEngine::queueState(const QString &kinId) const
 bool ConversationEngine::stop(const QString &kinId, const QString &sessionId)
 {
     auto it = m_slots.find(slotKey(kinId, !sessionId.isEmpty()));
-    if (it == m_slots.end() || !it->busy || !it->runner || it->runner->isStopping())
+    if (it == m_slots.end() || !it->busy)
         return false;
     if (!sessionId.isEmpty() && it->item.sessionId != sessionId)
+        return false;
+    if (!it->runner) { // still gathering context: the turn ends as stopped before it reaches the model
+        if (it->stopRequested)
+            return false;
+        it->stopRequested = true;
+        return true;
+    }
+    if (it->runner->isStopping())
         return false;
     it->runner->stop();
     return true;
@@ -336,6 +344,72 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
         failItem(key, llm.error().message);
         return false;
     }
+    if (m_contextProviders.isEmpty()) {
+        runItem(slot, quick, llm.value(), {});
+        return true;
+    }
+    gatherContext(key, quick, llm.value());
+    return true;
+}
+
+// Asks every context provider in parallel; the turn goes on when all answered, or after kContextTimeoutMs with what
+// came (a slow embeddings provider must not hold the conversation).
+void ConversationEngine::gatherContext(const QString &key, bool quick, const ProviderService::Resolved &llm)
+{
+    Slot &slot = m_slots[key];
+    const quint64 token = slot.token = ++m_turnCounter;
+    struct Gathering
+    {
+        int pending = 0;
+        bool finished = false;
+        TurnContextPart merged;
+    };
+    auto g = std::make_shared<Gathering>();
+    g->pending = int(m_contextProviders.size());
+    const auto finish = [this, key, quick, llm, token, g] {
+        if (g->finished)
+            return;
+        g->finished = true;
+        auto it = m_slots.find(key);
+        if (it == m_slots.end() || it->token != token)
+            return; // the Kin went away meanwhile
+        if (it->stopRequested) {
+            TurnOutcome stopped;
+            stopped.aborted = true;
+            onTurnFinished(key, stopped);
+            return;
+        }
+        runItem(*it, quick, llm, g->merged);
+    };
+    TurnContextRequest request;
+    request.kinId = slot.item.kinId;
+    request.sessionId = slot.item.sessionId;
+    request.quick = quick;
+    request.query = slot.item.content;
+    request.messageId = slot.item.createdMessageId;
+    QTimer::singleShot(kContextTimeoutMs, this, finish);
+    for (const TurnContextProvider &provider : std::as_const(m_contextProviders)) {
+        provider(request, this, [this, g, finish](TurnContextPart part) {
+            const auto join = [](QString &into, const QString &block) {
+                if (!block.isEmpty())
+                    into += (into.isEmpty() ? QString() : QStringLiteral("\n\n")) + block;
+            };
+            join(g->merged.memoryBlock, part.memoryBlock);
+            join(g->merged.knowledgeBlock, part.knowledgeBlock);
+            join(g->merged.summariesBlock, part.summariesBlock);
+            g->merged.compactedMessages += part.compactedMessages;
+            g->merged.injectedMemoryIds += part.injectedMemoryIds;
+            if (--g->pending == 0)
+                QTimer::singleShot(0, this, finish); // never re-enter the caller of done()
+        });
+    }
+}
+
+void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::Resolved &llm, const TurnContextPart &context)
+{
+    const QueueItem &item = slot.item;
+    const QString key = slotKey(item.kinId, quick);
+    slot.injectedMemoryIds = context.injectedMemoryIds;
 
     // History and prompt.
     QList<MessageRecord> rows;
@@ -372,6 +446,10 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
     in.dataDir = m_options.dataDir;
     in.uptimeSeconds = (m_s.clock.nowMs() - m_options.startedAtMs) / 1000;
     in.visibleMessages = int(rows.size());
+    in.memoryBlock = context.memoryBlock;
+    in.knowledgeBlock = context.knowledgeBlock;
+    in.summariesBlock = context.summariesBlock;
+    in.compactedMessages = context.compactedMessages;
 
     TurnSpec spec;
     spec.kinId = item.kinId;
@@ -428,11 +506,10 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
         m_s.bus.toKin(item.kinId, QStringLiteral("queue:update"), p);
     }
 
-    auto *runner = new KinRunner(llm->client, m_s.bus, std::move(spec), this);
+    auto *runner = new KinRunner(llm.client, m_s.bus, std::move(spec), this);
     slot.runner = runner;
     connect(runner, &KinRunner::finished, this, [this, key](const TurnOutcome &outcome) { onTurnFinished(key, outcome); });
     runner->start();
-    return true;
 }
 
 QString ConversationEngine::friendlyError(const llm::LlmError &error)
@@ -479,6 +556,8 @@ void ConversationEngine::onTurnFinished(const QString &key, const TurnOutcome &o
         metadata.insert(QStringLiteral("maxSteps"), outcome.steps);
         metadata.insert(QStringLiteral("toolCallCount"), int(outcome.toolCalls.size()));
     }
+    if (!slot.injectedMemoryIds.isEmpty())
+        metadata.insert(QStringLiteral("injectedMemories"), QJsonArray::fromStringList(slot.injectedMemoryIds));
     if (outcome.usage.inputTokens || outcome.usage.outputTokens)
         metadata.insert(QStringLiteral("usage"), QJsonObject{{QStringLiteral("inputTokens"), outcome.usage.inputTokens},
                                                              {QStringLiteral("outputTokens"), outcome.usage.outputTokens}});

@@ -5,6 +5,7 @@
 #include "engine/QueueStore.h"
 #include "engine/TurnContext.h"
 #include "kins/KinService.h"
+#include "providers/ProviderService.h"
 #include "util/Result.h"
 
 #include <QHash>
@@ -95,6 +96,9 @@ private:
         QString assistantId;
         qint64 startedAt = 0;
         bool busy = false;
+        quint64 token = 0;          // tells a late context answer whether its turn is still this slot's
+        bool stopRequested = false; // stop() while the context was being gathered
+        QStringList injectedMemoryIds;
     };
 
     static QString slotKey(const QString &kinId, bool quick) { return quick ? kinId + QStringLiteral("#quick") : kinId; }
@@ -102,6 +106,8 @@ private:
     void pump(const QString &kinId);
     void startTurn(const QString &kinId, bool quick);
     bool beginItem(Slot &slot, bool quick);
+    void gatherContext(const QString &key, bool quick, const ProviderService::Resolved &llm);
+    void runItem(Slot &slot, bool quick, const ProviderService::Resolved &llm, const TurnContextPart &context);
     void onTurnFinished(const QString &key, const TurnOutcome &outcome);
     void failItem(const QString &key, const QString &message);
     void endItem(const QString &key, bool quick);
@@ -119,6 +125,8 @@ private:
     EngineOptions m_options;
     QHash<QString, Slot> m_slots;
     QList<TurnContextProvider> m_contextProviders;
+    quint64 m_turnCounter = 0;
+    static constexpr int kContextTimeoutMs = 10000;
     QSet<QString> m_scheduled;
     QHash<QString, QJsonObject> m_contextUsage;
 };
