@@ -260,8 +260,11 @@ Result<KnowledgeSource> KnowledgeService::insertSource(const KnowledgeSource &s)
                          QVariant(), s.createdAt, s.updatedAt});
     if (!ins)
         return ins.error();
+    // The reference sends {sourceId, name, type}; on the flat SSE wire that `type` overwrites the event's own type, so
+    // the frame arrives as type "text"/"file"/"url" and no client can tell it is knowledge:source-created. Deliberate
+    // fix: the source's type travels as sourceType.
     m_bus.toKin(s.kinId, QStringLiteral("knowledge:source-created"),
-                {{QStringLiteral("sourceId"), s.id}, {QStringLiteral("name"), s.name}, {QStringLiteral("type"), s.type}});
+                {{QStringLiteral("sourceId"), s.id}, {QStringLiteral("name"), s.name}, {QStringLiteral("sourceType"), s.type}});
     const QString id = s.id;
     QTimer::singleShot(0, this, [this, id] { process(id); });
     return find(s.kinId, s.id);
@@ -658,13 +661,13 @@ void KnowledgeService::finish(const std::shared_ptr<Job> &job)
     }
     m_jobOf.remove(job->sourceId);
 
-    QSet<QString> &indexed = m_kinChunks[job->kinId];
     for (const QString &id : oldIds) {
         m_index->remove(id);
-        indexed.remove(id);
+        m_kinChunks[job->kinId].remove(id);
     }
     if (m_indexTarget.isEmpty() && !key.isEmpty())
         ensureIndexTarget(key); // first vectors ever: loads this source's rows (just written)
+    QSet<QString> &indexed = m_kinChunks[job->kinId]; // after ensureIndexTarget, which may rebuild the map
     for (const auto &[id, i] : newIds) {
         if (job->vectors[i].isEmpty() || job->targets[i] != m_indexTarget || indexed.contains(id))
             continue;
