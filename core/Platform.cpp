@@ -6,6 +6,7 @@
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
+#include "api/KnowledgeController.h"
 #include "api/MemoriesController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
@@ -30,11 +31,13 @@
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
+#include "engine/tools/KnowledgeTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
+#include "knowledge/KnowledgeService.h"
 #include "memory/EmbeddingService.h"
 #include "memory/MemoryExtraction.h"
 #include "memory/MemoryMaintenance.h"
@@ -158,6 +161,11 @@ Result<quint16> Platform::start()
     m_fileStorage = std::make_unique<FileStorage>(*m_db, m_clock, storageDir);
     m_vault = std::make_unique<VaultService>(*m_db, *m_secretBox, m_clock, *m_logger, vaultDir);
     m_vault->checkKey();
+    KnowledgeOptions knowledgeOptions;
+    knowledgeOptions.filesDir = m_config.dataDir + QStringLiteral("/knowledge");
+    knowledgeOptions.allowPrivateNetwork = m_config.allowPrivateNetwork;
+    m_knowledge = std::make_unique<KnowledgeService>(*m_db, *m_bus, *m_embeddings, *m_network, m_cpuPool, m_clock, *m_logger,
+                                                     knowledgeOptions);
     m_tools = std::make_unique<ToolRegistry>();
     registerCoreTools(*m_tools, CoreToolDeps{*m_kins, *m_notifications, *m_network, m_clock, kinbotVersion(), startedAt,
                                              m_config.allowPrivateNetwork});
@@ -215,6 +223,8 @@ Result<quint16> Platform::start()
     m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
         m_memories->provideContext(r, ctx, std::move(done));
     });
+    registerKnowledgeTools(*m_tools, *m_knowledge);
+    m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
     m_notifications->setKinInfoLookup([this](const QString &kinId) {
@@ -249,6 +259,9 @@ Result<quint16> Platform::start()
     m_vaultController = std::make_unique<VaultController>(*m_vault, m_cpuPool);
     m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_maintenance, *m_kins, *m_settings);
     m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
+    m_knowledgeController = std::make_unique<KnowledgeController>(*m_knowledge, *m_kins);
+    // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
+    connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
@@ -260,7 +273,8 @@ Result<quint16> Platform::start()
     m_http->setAuthenticator([this](Exchange &ex) { return m_guard->authenticate(ex); });
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
-                                      *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController}));
+                                      *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
+                                      *m_knowledgeController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -273,6 +287,8 @@ Result<quint16> Platform::start()
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
+    if (Status st = m_knowledge->start(); !st)
+        m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();
     sweepStoredFiles();
     m_sweepTimer.setInterval(60 * 60 * 1000);

@@ -34,6 +34,8 @@ class ConversationEngine;
 class KinService;
 class KinWizardController;
 class KinsController;
+class KnowledgeController;
+class KnowledgeService;
 class MessageStore;
 class MessagesController;
 class NotificationService;
@@ -97,6 +99,7 @@ public:
     memory::MemoryExtractor &memoryExtractor() { return *m_extractor; }
     memory::MemoryMaintenance &memoryMaintenance() { return *m_maintenance; }
     CompactingService &compacting() { return *m_compacting; }
+    KnowledgeService &knowledge() { return *m_knowledge; }
 
 private:
     void sweepStoredFiles();
@@ -133,6 +136,7 @@ private:
     std::unique_ptr<memory::MemoryService> m_memories;
     std::unique_ptr<memory::MemoryExtractor> m_extractor;
     std::unique_ptr<memory::MemoryMaintenance> m_maintenance;
+    std::unique_ptr<KnowledgeService> m_knowledge;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
@@ -150,6 +154,7 @@ private:
     std::unique_ptr<VaultController> m_vaultController;
     std::unique_ptr<MemoriesController> m_memoriesController;
     std::unique_ptr<CompactingController> m_compactingController;
+    std::unique_ptr<KnowledgeController> m_knowledgeController;
     std::unique_ptr<HttpServer> m_http;
 };
 

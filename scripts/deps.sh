@@ -6,7 +6,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS=(build-essential cmake ninja-build ccache pkg-config
       qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-declarative-dev libqt6sql6-sqlite
       qt6-webengine-dev qt6-webengine-dev-tools
-      libssl-dev libsqlite3-dev libzip-dev
+      libssl-dev libsqlite3-dev libzip-dev libpoppler-cpp-dev
       wrk curl xvfb xauth)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -7,6 +7,7 @@
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/MemoriesController.h"
+#include "api/KnowledgeController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
@@ -153,6 +154,14 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/quick-sessions/:id/close", A::Member, h(c.quickSessions, &QuickSessionsController::close)},
 
         // --- file storage and public share links ---
+        // --- knowledge base (the Kin by id or slug) ---
+        {"GET", "/api/kins/:kinId/knowledge", A::Member, h(c.knowledge, &KnowledgeController::list)},
+        {"POST", "/api/kins/:kinId/knowledge", A::Member, h(c.knowledge, &KnowledgeController::create), env, 51 * 1024 * 1024, false, spool},
+        {"GET", "/api/kins/:kinId/knowledge/search", A::Member, h(c.knowledge, &KnowledgeController::search)},
+        {"GET", "/api/kins/:kinId/knowledge/:sourceId", A::Member, h(c.knowledge, &KnowledgeController::get)},
+        {"DELETE", "/api/kins/:kinId/knowledge/:sourceId", A::Member, h(c.knowledge, &KnowledgeController::remove)},
+        {"POST", "/api/kins/:kinId/knowledge/:sourceId/reprocess", A::Member, h(c.knowledge, &KnowledgeController::reprocess)},
+
         {"GET", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::list)},
         {"POST", "/api/file-storage", A::Member, h(c.fileStorage, &FileStorageController::upload), env, 101 * 1024 * 1024, false, spool},
         {"GET", "/api/file-storage/:id", A::Member, h(c.fileStorage, &FileStorageController::get)},

@@ -12,6 +12,7 @@ class CompactingController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
+class KnowledgeController;
 class MessagesController;
 class ProvidersController;
 class QuickSessionsController;
@@ -35,6 +36,7 @@ struct Controllers
     VaultController &vault;
     MemoriesController &memories;
     CompactingController &compacting;
+    KnowledgeController &knowledge;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -5,6 +5,7 @@
 #include "kins/KinService.h"
 #include "notifications/NotificationService.h"
 #include "util/Clock.h"
+#include "util/PrivateNetwork.h"
 
 #include <QFile>
 #include <QHostAddress>
@@ -39,44 +40,11 @@ qint64 memoryKiB(const char *field)
     return 0;
 }
 
-// Loopback, private, link-local, CGNAT, multicast and unspecified addresses are off limits for http_request.
-bool isPrivate(const QHostAddress &a)
-{
-    if (a.isLoopback() || a.isLinkLocal() || a.isMulticast() || a.isNull() || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6)
-        return true;
-    if (a.protocol() == QAbstractSocket::IPv4Protocol) {
-        for (const auto &[net, len] : {std::pair{"10.0.0.0", 8}, std::pair{"172.16.0.0", 12}, std::pair{"192.168.0.0", 16},
-                                       std::pair{"100.64.0.0", 10}, std::pair{"169.254.0.0", 16}, std::pair{"0.0.0.0", 8}})
-            if (a.isInSubnet(QHostAddress(QString::fromLatin1(net)), len))
-                return true;
-        return false;
-    }
-    bool mapped = false;
-    const QHostAddress v4(a.toIPv4Address(&mapped));
-    if (mapped)
-        return isPrivate(v4);
-    return a.isInSubnet(QHostAddress(QStringLiteral("fc00::")), 7) || a.isUniqueLocalUnicast();
-}
-
 constexpr qint64 kMaxResponseBytes = 512 * 1024;
 
-// Calls verdict with an error text when host is (or resolves to) a private address, or with "" when it may be reached.
 void checkHost(QNetworkAccessManager &network, const QString &host, bool allowPrivate, std::function<void(QString)> verdict)
 {
-    static const QString refused = QStringLiteral("Requests to private or loopback addresses are not allowed");
-    if (allowPrivate)
-        return verdict({});
-    QHostAddress literal;
-    if (literal.setAddress(host))
-        return verdict(isPrivate(literal) ? refused : QString());
-    QHostInfo::lookupHost(host, &network, [verdict](const QHostInfo &info) {
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
-            return verdict(QStringLiteral("Cannot resolve host: ") + info.errorString());
-        for (const QHostAddress &a : info.addresses())
-            if (isPrivate(a))
-                return verdict(refused);
-        verdict({});
-    });
+    netguard::checkHost(&network, host, allowPrivate, std::move(verdict));
 }
 
 void runHttpRequest(QNetworkAccessManager &network, bool allowPrivate, int timeoutMs, const QJsonObject &args, ToolDone done)
