@@ -167,19 +167,29 @@ void MemoriesController::listOfKin(const ExchangePtr &ex)
     });
 }
 
-void MemoriesController::createForKin(const ExchangePtr &ex)
+Result<QPair<QString, MemoryChange>> MemoriesController::kinAndChange(const ExchangePtr &ex) const
 {
     auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
     if (!kin)
-        return ex->fail(kin.error());
+        return kin.error();
     auto body = ex->jsonObject();
     if (!body)
-        return ex->fail(body.error());
+        return body.error();
     auto change = changeOf(body.value());
     if (!change)
-        return ex->fail(change.error());
+        return change.error();
+    return qMakePair(kin->id, change.value());
+}
+
+void MemoriesController::createForKin(const ExchangePtr &ex)
+{
+    auto input = kinAndChange(ex);
+    if (!input)
+        return ex->fail(input.error());
+    const QString kinId = input->first;
+    const MemoryChange *change = &input->second;
     MemoryRecord m;
-    m.kinId = kin->id;
+    m.kinId = kinId;
     m.content = change->content.value_or(QString());
     m.category = change->category.value_or(QString());
     m.subject = change->subject.value_or(QString());
@@ -193,16 +203,10 @@ void MemoriesController::createForKin(const ExchangePtr &ex)
 
 void MemoriesController::updateOfKin(const ExchangePtr &ex)
 {
-    auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
-    if (!kin)
-        return ex->fail(kin.error());
-    auto body = ex->jsonObject();
-    if (!body)
-        return ex->fail(body.error());
-    auto change = changeOf(body.value());
-    if (!change)
-        return ex->fail(change.error());
-    ex->sendResult(m_memories.update(ex->param(QStringLiteral("memoryId")), kin->id, change.value()), [](const MemoryRecord &r) {
+    auto input = kinAndChange(ex);
+    if (!input)
+        return ex->fail(input.error());
+    ex->sendResult(m_memories.update(ex->param(QStringLiteral("memoryId")), input->first, input->second), [](const MemoryRecord &r) {
         return Reply::json(QJsonObject{{QStringLiteral("memory"), r.toJson()}});
     });
 }

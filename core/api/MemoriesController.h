@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/Route.h"
+#include "memory/MemoryRecord.h"
 #include "util/Result.h"
 
 #include <QObject>
@@ -13,7 +14,6 @@ class SettingsStore;
 namespace memory {
 class MemoryMaintenance;
 class MemoryService;
-struct MemoryChange;
 }
 
 // Memories: per Kin (/api/kins/:id/memories) and the global maintenance group (/api/memories).
@@ -38,6 +38,8 @@ public:
     void putExtraction(const ExchangePtr &ex);
 
 private:
+    // The Kin of the path and the memory fields of the body (create, update).
+    Result<QPair<QString, memory::MemoryChange>> kinAndChange(const ExchangePtr &ex) const;
     // The Kin named by body.kinId ("" when absent and not required; an error when required or unknown).
     Result<QString> kinOfBody(const ExchangePtr &ex, bool required) const;
 

@@ -55,6 +55,17 @@ static Result<QList<MemoryRecord>> records(const Result<QList<Database::Row>> &r
     return out;
 }
 
+// The first column of every row, as strings (id lists).
+static Result<QStringList> firstColumn(const Result<QList<Database::Row>> &rows)
+{
+    if (!rows)
+        return rows.error();
+    QStringList out;
+    for (const auto &r : rows.value())
+        out << r.value(0).toString();
+    return out;
+}
+
 Result<MemoryRecord> MemoryStore::insert(MemoryRecord m)
 {
     if (m.id.isEmpty())
@@ -198,42 +209,24 @@ Status MemoryStore::forEachVector(const std::function<void(const VectorRow &)> &
 
 Result<QStringList> MemoryStore::allIds(const QString &kinId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT id FROM memories WHERE ? = '' OR kin_id = ? ORDER BY created_at"), {kinId, kinId});
-    if (!rows)
-        return rows.error();
-    QStringList out;
-    for (const auto &r : rows.value())
-        out << r.value(0).toString();
-    return out;
+    return firstColumn(m_db.selectAll(QStringLiteral("SELECT id FROM memories WHERE ? = '' OR kin_id = ? ORDER BY created_at"), {kinId, kinId}));
 }
 
 Result<QStringList> MemoryStore::staleIds(const QString &currentKey, const QString &kinId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT id FROM memories WHERE (embedding IS NULL OR embedding_key IS NOT ?) "
+    return firstColumn(m_db.selectAll(QStringLiteral("SELECT id FROM memories WHERE (embedding IS NULL OR embedding_key IS NOT ?) "
                                               "AND (? = '' OR kin_id = ?) ORDER BY created_at"),
-                               {currentKey, kinId, kinId});
-    if (!rows)
-        return rows.error();
-    QStringList out;
-    for (const auto &r : rows.value())
-        out << r.value(0).toString();
-    return out;
+                               {currentKey, kinId, kinId}));
 }
 
 Result<QStringList> MemoryStore::fullText(const QString &kinId, const QString &expr, int limit) const
 {
     if (expr.isEmpty())
         return QStringList();
-    auto rows = m_db.selectAll(QStringLiteral("SELECT m.id FROM memories_fts f JOIN memories m ON m.rowid = f.rowid "
+    return firstColumn(m_db.selectAll(QStringLiteral("SELECT m.id FROM memories_fts f JOIN memories m ON m.rowid = f.rowid "
                                               "WHERE memories_fts MATCH ? AND (m.kin_id = ? OR m.scope = 'shared') "
                                               "ORDER BY f.rank LIMIT ?"),
-                               {expr, kinId, limit});
-    if (!rows)
-        return rows.error();
-    QStringList out;
-    for (const auto &r : rows.value())
-        out << r.value(0).toString();
-    return out;
+                               {expr, kinId, limit}));
 }
 
 void MemoryStore::noteRetrieved(const QStringList &ids)
