@@ -151,6 +151,14 @@ Result<quint16> Platform::start()
     m_secretBox = std::make_unique<SecretBox>(key->raw());
     m_providers = std::make_unique<ProviderService>(*m_db, *m_secretBox, *m_network, *m_bus, m_clock, *m_logger);
     m_embeddings = std::make_unique<memory::EmbeddingService>(*m_providers, *m_settings, *m_network);
+    m_providers->setEmbeddingProbe([this](const llm::ProviderConfig &config, QObject *context, std::function<void(QString)> done) {
+        std::shared_ptr<memory::EmbeddingClient> client(memory::makeEmbeddingClient(*m_network, config));
+        if (!client)
+            return done(QStringLiteral("Provider type %1 has no embeddings API").arg(config.type));
+        memory::EmbeddingRequest probe;
+        probe.texts = {QStringLiteral("ping")};
+        client->embed(probe, context, [client, done](Result<memory::Embeddings> r) { done(r ? QString() : r.error().message); });
+    });
     m_kins = std::make_unique<KinService>(*m_db, *m_bus, *m_settings, m_clock, m_config.dataDir + QStringLiteral("/workspaces"), uploadsDir);
     m_messages = std::make_unique<MessageStore>(*m_db, m_clock);
     m_queue = std::make_unique<QueueStore>(*m_db, m_clock);

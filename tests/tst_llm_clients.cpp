@@ -148,12 +148,15 @@ private Q_SLOTS:
     void providerTypesTable()
     {
         const QStringList expected{"openai", "anthropic", "gemini", "ollama", "lmstudio", "openrouter", "deepseek", "groq",
-                                   "together", "fireworks", "mistral", "xai", "perplexity", "cohere"};
+                                   "together", "fireworks", "mistral", "xai", "perplexity", "cohere", "voyage", "jina", "nomic"};
         QStringList types;
         for (const ProviderType &t : providerTypes()) {
             types.append(t.type);
             QVERIFY2(!t.displayName.isEmpty(), qPrintable(t.type));
-            QVERIFY2(t.capabilities.contains(QStringLiteral("llm")), qPrintable(t.type));
+            // Every type chats, except the embeddings-only ones (which have no chat client).
+            QVERIFY2(t.capabilities.contains(QStringLiteral("llm")) != (t.apiStyle == QLatin1String("embeddings")), qPrintable(t.type));
+            QVERIFY2(t.capabilities.contains(QStringLiteral("llm")) == bool(makeClient(*m_nam, {t.type, QStringLiteral("k"), {}})),
+                     qPrintable(t.type));
             QVERIFY2(t.defaultBaseUrl.startsWith(QLatin1String("http")), qPrintable(t.type));
             QVERIFY2(t.noApiKey || t.apiKeyUrl.startsWith(QLatin1String("https://")), qPrintable(t.type));
         }

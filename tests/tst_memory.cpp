@@ -328,6 +328,25 @@ private Q_SLOTS:
         QVERIFY(store.find(used.value("id").toString()).value().has_value());
     }
 
+    void embeddingOnlyProviderTypes()
+    {
+        MemoryFixture f(false);
+        // Voyage (OpenAI-style embeddings): tested by embedding a word, then used for the memories.
+        const HttpResponse r = f.api->postJson("/api/providers", {{"name", "Voyage"}, {"type", "voyage"},
+                                                                  {"config", QJsonObject{{"apiKey", "pa-test-123456"}, {"baseUrl", f.fake.baseUrl()}}}});
+        QCOMPARE(r.status, 201);
+        const QJsonObject provider = r.json().value("provider").toObject();
+        QCOMPARE(provider.value("isValid").toBool(), true);
+        QCOMPARE(provider.value("capabilities").toArray(), QJsonArray({"embedding"}));
+        QVERIFY(!f.fake.embeddingRequests().isEmpty());
+        QCOMPARE(f.server.platform().embeddings().target()->model, QStringLiteral("voyage-3"));
+        f.remember(QStringLiteral("The user loves the garden behind the house"), QStringLiteral("preference"));
+        QVERIFY(f.allEmbedded());
+        QCOMPARE(f.search(QStringLiteral("gardening")).size(), 1);
+        // An embeddings-only type is no chat provider.
+        QVERIFY(!f.server.platform().providers().resolveLlm(QStringLiteral("voyage-3"), provider.value("id").toString()).ok());
+    }
+
     void rankingRules()
     {
         using namespace kinbot::memory;

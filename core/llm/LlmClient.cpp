@@ -57,6 +57,10 @@ QList<ProviderType> buildTypes()
         // native GET /v1/models of the same host.
         makeType("cohere", "Cohere", {llm, embedding, rerank}, "openai", "https://api.cohere.ai/compatibility/v1",
                  "https://dashboard.cohere.com/api-keys"),
+        // Embeddings only (no chat client): tested by embedding a word (core/memory).
+        makeType("voyage", "Voyage AI", {embedding}, "embeddings", "https://api.voyageai.com/v1", "https://dash.voyageai.com/api-keys"),
+        makeType("jina", "Jina AI", {embedding, rerank}, "embeddings", "https://api.jina.ai/v1", "https://jina.ai/api-dashboard"),
+        makeType("nomic", "Nomic", {embedding}, "embeddings", "https://api-atlas.nomic.ai/v1", "https://atlas.nomic.ai/"),
     };
 }
 

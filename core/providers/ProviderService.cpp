@@ -174,10 +174,14 @@ std::unique_ptr<llm::LlmClient> ProviderService::clientFor(const llm::ProviderCo
 void ProviderService::runTest(const llm::ProviderConfig &config, TestCallback done)
 {
     std::shared_ptr<llm::LlmClient> client(clientFor(config));
-    if (!client)
-        return done(ConnectionTest{false, {}, QStringLiteral("Provider type %1 has no client").arg(config.type)});
     const llm::ProviderType *t = llm::findProviderType(config.type);
     const QStringList caps = t ? t->capabilities : QStringList();
+    if (!client && t && t->apiStyle == QLatin1String("embeddings") && m_embeddingProbe)
+        return m_embeddingProbe(config, this, [caps, done](const QString &error) {
+            done(error.isEmpty() ? ConnectionTest{true, caps, {}} : ConnectionTest{false, {}, error});
+        });
+    if (!client)
+        return done(ConnectionTest{false, {}, QStringLiteral("Provider type %1 has no client").arg(config.type)});
     client->listModels(this, [client, caps, done](Result<QList<llm::ModelInfo>> models) {
         ConnectionTest out;
         if (models) {

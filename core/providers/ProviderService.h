@@ -56,6 +56,9 @@ public:
 
     // Limits applied to every client this service creates (tests shorten them).
     void setClientLimits(const llm::ClientLimits &limits) { m_limits = limits; }
+    // Tests a provider of an embeddings-only type (no chat client) by embedding a word; "" = it works, else the error.
+    using EmbeddingProbe = std::function<void(const llm::ProviderConfig &, QObject *context, std::function<void(QString error)>)>;
+    void setEmbeddingProbe(EmbeddingProbe probe) { m_embeddingProbe = std::move(probe); }
 
     Result<QList<ProviderRecord>> list() const;
     Result<ProviderRecord> find(const QString &id) const;
@@ -113,6 +116,7 @@ private:
     Logger &m_logger;
     llm::ClientLimits m_limits;
     QList<llm::LocalProbeTarget> m_probeTargets = llm::defaultLocalProbeTargets();
+    EmbeddingProbe m_embeddingProbe;
 };
 
 } // namespace kinbot
