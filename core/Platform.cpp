@@ -196,6 +196,7 @@ Result<quint16> Platform::start()
     registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
     m_memoryStore = std::make_unique<memory::MemoryStore>(*m_db, m_clock);
     m_memories = std::make_unique<memory::MemoryService>(*m_memoryStore, *m_embeddings, *m_bus, m_clock, m_cpuPool);
+    m_memories->setPromptLimits(m_config.memoryMaxRelevant, m_config.memoryTokenBudget);
     if (Status st = m_memories->loadIndex(); !st)
         return st.error();
     m_extractor = std::make_unique<memory::MemoryExtractor>(*m_memories, *m_providers, *m_settings, *m_kins);

@@ -177,6 +177,21 @@ private Q_SLOTS:
                 QCOMPARE(m.toObject().value("retrievalCount").toInt(), 1);
     }
 
+    void theMemoryBlockHasATokenBudget()
+    {
+        KinFixture f([](kinbot::ServerConfig &c) { c.memoryTokenBudget = 30; });
+        const QString kinId = f.addKin(QStringLiteral("Keeper"), f.addProvider()).value("id").toString();
+        for (const char *text : {"The user loves the garden behind the house", "The user grows tomatoes in the garden",
+                                 "The garden has a small pond"})
+            QCOMPARE(f.api->postJson("/api/kins/" + kinId.toUtf8() + "/memories", {{"content", text}, {"category", "fact"}}).status, 201);
+        QTRY_COMPARE(f.server.platform().memories().index().size(), 3);
+        QCOMPARE(f.send(kinId, QStringLiteral("tell me about the garden")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        const QString system = f.fake.chatRequests()[0].json.value("messages").toArray()[0].toObject().value("content").toString();
+        QVERIFY(system.contains(QStringLiteral("## Memories")));
+        QCOMPARE(system.count(QStringLiteral("[fact] ")), 1); // 30 tokens hold one line
+    }
+
     void kinTools()
     {
         MemoryFixture f;

@@ -99,6 +99,10 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.logBufferSize = qBound(10, v.toInt(), 100000);
     if (const QString v = env.value(QStringLiteral("KINBOT_SSE_PING_MS")); !v.isEmpty())
         c.sseKeepAliveMs = qBound(50, v.toInt(), 3600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MEMORY_TOKEN_BUDGET")); !v.isEmpty())
+        c.memoryTokenBudget = qBound(0, v.toInt(), 1000000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MEMORY_MAX_RELEVANT")); !v.isEmpty())
+        c.memoryMaxRelevant = qBound(1, v.toInt(), 50);
     if (const QString v = env.value(QStringLiteral("KINBOT_UPLOAD_IDLE_MS")); !v.isEmpty())
         c.uploadIdleMs = qBound(50, v.toInt(), 3600000);
     if (const QString v = env.value(QStringLiteral("KINBOT_TOOLS_MAX_STEPS")); !v.isEmpty())

@@ -21,6 +21,8 @@ struct ServerConfig
     QString logLevel = QStringLiteral("info"); // KINBOT_LOG_LEVEL: debug|info|warn|error
     int logBufferSize = 1000;              // KINBOT_LOG_BUFFER_SIZE
     int sseKeepAliveMs = 15000;            // KINBOT_SSE_PING_MS
+    int memoryTokenBudget = 0;             // KINBOT_MEMORY_TOKEN_BUDGET: tokens of the prompt's memory block (0 = no limit)
+    int memoryMaxRelevant = 10;            // KINBOT_MEMORY_MAX_RELEVANT: memories searched for the prompt's block (1–50)
     int uploadIdleMs = 30000;              // KINBOT_UPLOAD_IDLE_MS: a big upload silent this long mid-body gets 408
     QString versionCheckUrl;               // KINBOT_VERSION_CHECK_URL; empty = version check disabled
     QString encryptionKeyHex;              // KINBOT_ENCRYPTION_KEY (64 hex) instead of <dataDir>/.encryption-key
