@@ -55,13 +55,7 @@ Positioned fromRow(const Database::Row &r)
 
 Result<QList<Positioned>> selectPositioned(const Database &db, const QString &where, const QVariantList &values)
 {
-    auto rows = db.selectAll(kSelect + where, values);
-    if (!rows)
-        return rows.error();
-    QList<Positioned> out;
-    for (const Database::Row &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(db.selectAll(kSelect + where, values), fromRow);
 }
 
 QList<SummaryRecord> records(const QList<Positioned> &in)

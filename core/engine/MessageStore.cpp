@@ -62,12 +62,7 @@ Result<MessageRecord> MessageStore::insert(MessageRecord m)
 
 Result<std::optional<MessageRecord>> MessageStore::find(const QString &kinId, const QString &messageId) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE id = ? AND kin_id = ?"), {messageId, kinId});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<MessageRecord>();
-    return std::optional<MessageRecord>(fromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE id = ? AND kin_id = ?"), {messageId, kinId}), fromRow);
 }
 
 Result<MessagePage> MessageStore::page(const QString &kinId, const QString &before, int limit) const
@@ -123,14 +118,8 @@ Result<QList<MessageRecord>> MessageStore::recentMain(const QString &kinId, int 
 
 Result<QList<MessageRecord>> MessageStore::ofSession(const QString &sessionId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE session_id = ? ORDER BY created_at, rowid"),
-                               {sessionId});
-    if (!rows)
-        return rows.error();
-    QList<MessageRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE session_id = ? ORDER BY created_at, rowid"),
+                                  {sessionId}), fromRow);
 }
 
 Status MessageStore::clearMain(const QString &kinId)

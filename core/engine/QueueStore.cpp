@@ -79,15 +79,10 @@ Result<std::optional<QueueItem>> QueueStore::claimNext(const QString &kinId, boo
 {
     // One statement: the pick and the claim cannot interleave with another claim.
     const QString slot = quickSlot ? QStringLiteral("session_id IS NOT NULL") : QStringLiteral("session_id IS NULL");
-    auto row = m_db.selectOne(QStringLiteral("UPDATE queue_items SET status = 'processing', started_at = ? WHERE id = ("
-                                             "SELECT id FROM queue_items WHERE kin_id = ? AND status = 'pending' AND ") + slot
-                                  + QStringLiteral(" ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1) RETURNING ") + kColumns,
-                              {m_clock.nowMs(), kinId});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<QueueItem>();
-    return std::optional<QueueItem>(fromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("UPDATE queue_items SET status = 'processing', started_at = ? WHERE id = ("
+                                                "SELECT id FROM queue_items WHERE kin_id = ? AND status = 'pending' AND ") + slot
+                                     + QStringLiteral(" ORDER BY priority DESC, created_at ASC, rowid ASC LIMIT 1) RETURNING ") + kColumns,
+                                 {m_clock.nowMs(), kinId}), fromRow);
 }
 
 Status QueueStore::setCreatedMessage(const QString &itemId, const QString &messageId)
@@ -121,15 +116,9 @@ std::optional<QueueItem> QueueStore::processing(const QString &kinId, bool quick
 
 Result<QList<QueueItem>> QueueStore::pending(const QString &kinId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns
-                                   + QStringLiteral(" FROM queue_items WHERE kin_id = ? AND status = 'pending' ORDER BY priority DESC, created_at ASC, rowid ASC"),
-                               {kinId});
-    if (!rows)
-        return rows.error();
-    QList<QueueItem> out;
-    for (const Database::Row &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kColumns
+                                      + QStringLiteral(" FROM queue_items WHERE kin_id = ? AND status = 'pending' ORDER BY priority DESC, created_at ASC, rowid ASC"),
+                                  {kinId}), fromRow);
 }
 
 Result<bool> QueueStore::removePending(const QString &kinId, const QString &itemId)

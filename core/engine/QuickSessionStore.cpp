@@ -59,12 +59,7 @@ Result<QuickSession> QuickSessionStore::create(const QString &kinId, const QStri
 
 Result<std::optional<QuickSession>> QuickSessionStore::find(const QString &id) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT %1 FROM quick_sessions WHERE id = ?").arg(kColumns), {id});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<QuickSession>();
-    return std::optional<QuickSession>(fromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT %1 FROM quick_sessions WHERE id = ?").arg(kColumns), {id}), fromRow);
 }
 
 Result<QuickSessionStore::Page> QuickSessionStore::list(const QString &kinId, const QString &userId, const QString &status,

@@ -134,12 +134,7 @@ Result<QList<StoredFile>> FileStorage::list(const QString &kinId) const
                     ? m_db.selectAll(QStringLiteral("SELECT %1 FROM file_storage ORDER BY created_at DESC, rowid DESC").arg(kColumns))
                     : m_db.selectAll(QStringLiteral("SELECT %1 FROM file_storage WHERE kin_id = ? ORDER BY created_at DESC, rowid DESC").arg(kColumns),
                                      {kinId});
-    if (!rows)
-        return rows.error();
-    QList<StoredFile> out;
-    for (const auto &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(rows, fromRow);
 }
 
 Result<QList<StoredFile>> FileStorage::search(const QString &kinId, const QString &query) const
@@ -167,12 +162,7 @@ Result<StoredFile> FileStorage::find(const QString &id) const
 
 Result<std::optional<StoredFile>> FileStorage::findByToken(const QString &token) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT %1 FROM file_storage WHERE access_token = ?").arg(kColumns), {token});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<StoredFile>();
-    return std::optional<StoredFile>(fromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT %1 FROM file_storage WHERE access_token = ?").arg(kColumns), {token}), fromRow);
 }
 
 Result<StoredFile> FileStorage::update(const QString &id, const StoredFileChange &c)

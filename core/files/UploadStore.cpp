@@ -93,14 +93,8 @@ Status UploadStore::attach(const QString &kinId, const QString &messageId, const
 
 Result<QList<UploadedFile>> UploadStore::ofMessage(const QString &messageId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT %1 FROM files WHERE message_id = ? ORDER BY created_at, rowid").arg(kColumns),
-                               {messageId});
-    if (!rows)
-        return rows.error();
-    QList<UploadedFile> out;
-    for (const auto &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT %1 FROM files WHERE message_id = ? ORDER BY created_at, rowid").arg(kColumns),
+                                  {messageId}), fromRow);
 }
 
 QJsonArray UploadStore::filesJsonOf(const QString &messageId) const

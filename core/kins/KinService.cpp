@@ -134,13 +134,7 @@ Result<KinRecord> KinService::resolve(const QString &idOrSlug) const
 
 Result<QList<KinRecord>> KinService::list() const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM kins ORDER BY created_at, id"));
-    if (!rows)
-        return rows.error();
-    QList<KinRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(fromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM kins ORDER BY created_at, id")), fromRow);
 }
 
 KinQueueState KinService::queueState(const QString &kinId) const

@@ -323,15 +323,9 @@ Result<KnowledgeSource> KnowledgeService::addFile(const QString &kinId, const QS
 
 Result<QList<KnowledgeSource>> KnowledgeService::list(const QString &kinId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT %1 FROM knowledge_sources WHERE kin_id = ? ORDER BY created_at DESC, id")
-                                   .arg(kSourceColumns.arg(rawContentColumn(false))),
-                               {kinId});
-    if (!rows)
-        return rows.error();
-    QList<KnowledgeSource> out;
-    for (const Database::Row &r : rows.value())
-        out.append(sourceFromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT %1 FROM knowledge_sources WHERE kin_id = ? ORDER BY created_at DESC, id")
+                                      .arg(kSourceColumns.arg(rawContentColumn(false))),
+                                  {kinId}), sourceFromRow);
 }
 
 Result<KnowledgeSource> KnowledgeService::find(const QString &kinId, const QString &sourceId) const

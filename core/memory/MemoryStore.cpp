@@ -44,17 +44,6 @@ static MemoryRecord fromRow(const Database::Row &r)
     return m;
 }
 
-static Result<QList<MemoryRecord>> records(const Result<QList<Database::Row>> &rows)
-{
-    if (!rows)
-        return rows.error();
-    QList<MemoryRecord> out;
-    out.reserve(rows->size());
-    for (const auto &r : rows.value())
-        out.append(fromRow(r));
-    return out;
-}
-
 // The first column of every row, as strings (id lists).
 static Result<QStringList> firstColumn(const Result<QList<Database::Row>> &rows)
 {
@@ -86,12 +75,7 @@ Result<MemoryRecord> MemoryStore::insert(MemoryRecord m)
 
 Result<std::optional<MemoryRecord>> MemoryStore::find(const QString &id) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT %1 FROM memories WHERE id = ?").arg(kColumns), {id});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<MemoryRecord>();
-    return std::optional<MemoryRecord>(fromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT %1 FROM memories WHERE id = ?").arg(kColumns), {id}), fromRow);
 }
 
 Result<MemoryRecord> MemoryStore::update(const QString &id, const MemoryChange &c)
@@ -156,16 +140,16 @@ Result<QList<MemoryRecord>> MemoryStore::list(const MemoryFilter &f) const
         values << f.scope;
     }
     values << qBound(1, f.limit, 1000);
-    return records(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE %2 ORDER BY updated_at DESC, rowid DESC LIMIT ?")
-                                      .arg(kColumns, where.join(QStringLiteral(" AND "))),
-                                  values));
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE %2 ORDER BY updated_at DESC, rowid DESC LIMIT ?")
+                                         .arg(kColumns, where.join(QStringLiteral(" AND "))),
+                                     values), fromRow);
 }
 
 Result<QList<MemoryRecord>> MemoryStore::visibleTo(const QString &kinId, int limit) const
 {
-    return records(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE kin_id = ? OR scope = 'shared' "
-                                                 "ORDER BY updated_at DESC, rowid DESC LIMIT ?").arg(kColumns),
-                                  {kinId, limit}));
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE kin_id = ? OR scope = 'shared' "
+                                                    "ORDER BY updated_at DESC, rowid DESC LIMIT ?").arg(kColumns),
+                                     {kinId, limit}), fromRow);
 }
 
 Result<QList<MemoryRecord>> MemoryStore::byIds(const QStringList &ids) const
@@ -176,7 +160,7 @@ Result<QList<MemoryRecord>> MemoryStore::byIds(const QStringList &ids) const
     for (const QString &id : ids)
         values << id;
     QStringList marks(ids.size(), QStringLiteral("?"));
-    return records(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE id IN (%2)").arg(kColumns, marks.join(QLatin1Char(','))), values));
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT %1 FROM memories WHERE id IN (%2)").arg(kColumns, marks.join(QLatin1Char(','))), values), fromRow);
 }
 
 Status MemoryStore::setEmbedding(const QString &id, const QByteArray &blob, const QString &key)

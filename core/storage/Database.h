@@ -13,6 +13,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <type_traits>
 
 struct sqlite3_stmt;
 
@@ -70,5 +71,31 @@ private:
     QList<QByteArray> m_watched;
     std::atomic<quint64> m_generation{1};
 };
+
+// The rows of a query as records (fromRow: Row → record), or the query's error: the tail of every list lookup.
+template<typename F>
+auto mapRows(const Result<QList<Database::Row>> &rows, F fromRow) -> Result<QList<std::invoke_result_t<F, const Database::Row &>>>
+{
+    if (!rows)
+        return rows.error();
+    QList<std::invoke_result_t<F, const Database::Row &>> out;
+    out.reserve(rows->size());
+    for (const Database::Row &r : rows.value())
+        out.append(fromRow(r));
+    return out;
+}
+
+// The row of a single-row query as a record, nullopt when there is none, or the query's error.
+template<typename F>
+auto mapRow(const Result<std::optional<Database::Row>> &row, F fromRow)
+    -> Result<std::optional<std::invoke_result_t<F, const Database::Row &>>>
+{
+    using T = std::invoke_result_t<F, const Database::Row &>;
+    if (!row)
+        return row.error();
+    if (!row.value())
+        return std::optional<T>();
+    return std::optional<T>(fromRow(*row.value()));
+}
 
 } // namespace kinbot

@@ -288,13 +288,7 @@ bool VaultService::isBuiltInSlug(const QString &slug)
 
 Result<QList<VaultTypeRecord>> VaultService::listTypes() const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kTypeColumns + QStringLiteral(" FROM vault_types ORDER BY created_at, rowid"));
-    if (!rows)
-        return rows.error();
-    QList<VaultTypeRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(typeFromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kTypeColumns + QStringLiteral(" FROM vault_types ORDER BY created_at, rowid")), typeFromRow);
 }
 
 Result<VaultTypeRecord> VaultService::createType(const QString &name, const QString &slug, const std::optional<QString> &icon,
@@ -462,47 +456,25 @@ Result<QList<VaultEntryRecord>> VaultService::listEntries(const QString &entryTy
         values << (*favorite ? 1 : 0);
     }
     sql += QStringLiteral(" ORDER BY s.created_at, s.rowid");
-    auto rows = m_db.selectAll(sql, values);
-    if (!rows)
-        return rows.error();
-    QList<VaultEntryRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(entryFromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(sql, values), entryFromRow);
 }
 
 Result<std::optional<VaultEntryRecord>> VaultService::findEntry(const QString &id) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT ") + kEntryColumns + QStringLiteral(" FROM vault_secrets s WHERE s.id = ?"), {id});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<VaultEntryRecord>();
-    return std::optional<VaultEntryRecord>(entryFromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kEntryColumns + QStringLiteral(" FROM vault_secrets s WHERE s.id = ?"), {id}), entryFromRow);
 }
 
 Result<std::optional<VaultEntryRecord>> VaultService::findByKey(const QString &key) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT ") + kEntryColumns + QStringLiteral(" FROM vault_secrets s WHERE s.key = ?"), {key});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<VaultEntryRecord>();
-    return std::optional<VaultEntryRecord>(entryFromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kEntryColumns + QStringLiteral(" FROM vault_secrets s WHERE s.key = ?"), {key}), entryFromRow);
 }
 
 Result<QList<VaultEntryRecord>> VaultService::search(const QString &query, int limit) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kEntryColumns
-                                   + QStringLiteral(" FROM vault_secrets s WHERE instr(lower(s.key), lower(?)) > 0 "
-                                                    "OR instr(lower(coalesce(s.description, '')), lower(?)) > 0 ORDER BY s.key LIMIT ?"),
-                               {query, query, qBound(1, limit, 200)});
-    if (!rows)
-        return rows.error();
-    QList<VaultEntryRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(entryFromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kEntryColumns
+                                      + QStringLiteral(" FROM vault_secrets s WHERE instr(lower(s.key), lower(?)) > 0 "
+                                                       "OR instr(lower(coalesce(s.description, '')), lower(?)) > 0 ORDER BY s.key LIMIT ?"),
+                                  {query, query, qBound(1, limit, 200)}), entryFromRow);
 }
 
 Result<VaultEntryRecord> VaultService::createEntry(const VaultNewEntry &entry)
@@ -666,25 +638,14 @@ QByteArray VaultService::attachmentContext(const QString &attachmentId)
 
 Result<QList<VaultAttachmentRecord>> VaultService::listAttachments(const QString &entryId) const
 {
-    auto rows = m_db.selectAll(QStringLiteral("SELECT ") + kAttachmentColumns
-                                   + QStringLiteral(" FROM vault_attachments WHERE entry_id = ? ORDER BY created_at, rowid"),
-                               {entryId});
-    if (!rows)
-        return rows.error();
-    QList<VaultAttachmentRecord> out;
-    for (const Database::Row &r : rows.value())
-        out.append(attachmentFromRow(r));
-    return out;
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kAttachmentColumns
+                                      + QStringLiteral(" FROM vault_attachments WHERE entry_id = ? ORDER BY created_at, rowid"),
+                                  {entryId}), attachmentFromRow);
 }
 
 Result<std::optional<VaultAttachmentRecord>> VaultService::findAttachment(const QString &id) const
 {
-    auto row = m_db.selectOne(QStringLiteral("SELECT ") + kAttachmentColumns + QStringLiteral(" FROM vault_attachments WHERE id = ?"), {id});
-    if (!row)
-        return row.error();
-    if (!row.value())
-        return std::optional<VaultAttachmentRecord>();
-    return std::optional<VaultAttachmentRecord>(attachmentFromRow(*row.value()));
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kAttachmentColumns + QStringLiteral(" FROM vault_attachments WHERE id = ?"), {id}), attachmentFromRow);
 }
 
 Result<VaultAttachmentPlan> VaultService::planAttachment(const QString &entryId, const QString &fileName, const QByteArray &mimeType,
