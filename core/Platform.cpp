@@ -7,6 +7,8 @@
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/KnowledgeController.h"
+#include "api/MiniAppEventStreams.h"
+#include "api/MiniAppsController.h"
 #include "api/MemoriesController.h"
 #include "api/MessagesController.h"
 #include "api/ProvidersController.h"
@@ -38,6 +40,8 @@
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
 #include "knowledge/KnowledgeService.h"
+#include "miniapps/MiniAppHttpProxy.h"
+#include "miniapps/MiniAppService.h"
 #include "memory/EmbeddingService.h"
 #include "memory/MemoryExtraction.h"
 #include "memory/MemoryMaintenance.h"
@@ -271,6 +275,15 @@ Result<quint16> Platform::start()
     m_knowledgeController = std::make_unique<KnowledgeController>(*m_knowledge, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
+    MiniAppFiles::Limits miniAppLimits;
+    miniAppLimits.maxFileBytes = m_config.miniAppMaxFileBytes;
+    miniAppLimits.maxAppBytes = m_config.miniAppMaxAppBytes;
+    m_miniApps = std::make_unique<MiniAppService>(*m_db, *m_bus, m_clock, *m_kins,
+                                                  MiniAppFiles(m_config.dataDir + QStringLiteral("/mini-apps"), miniAppLimits));
+    m_miniAppStreams = std::make_unique<MiniAppEventStreams>(m_clock, m_config.miniAppPingMs);
+    m_miniAppProxy = std::make_unique<MiniAppHttpProxy>(*m_network, m_clock, m_config.allowPrivateNetwork, MiniAppHttpProxy::Limits{});
+    m_miniAppsController = std::make_unique<MiniAppsController>(*m_miniApps, *m_miniAppStreams, *m_miniAppProxy, *m_memories,
+                                                                *m_providers, m_clock, m_cpuPool);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
@@ -283,7 +296,7 @@ Result<quint16> Platform::start()
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
-                                      *m_knowledgeController}));
+                                      *m_knowledgeController, *m_miniAppsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -61,6 +61,10 @@ class SseHub;
 class SystemController;
 class VaultController;
 class MemoriesController;
+class MiniAppEventStreams;
+class MiniAppHttpProxy;
+class MiniAppService;
+class MiniAppsController;
 class VaultService;
 class VersionChecker;
 
@@ -100,6 +104,8 @@ public:
     memory::MemoryMaintenance &memoryMaintenance() { return *m_maintenance; }
     CompactingService &compacting() { return *m_compacting; }
     KnowledgeService &knowledge() { return *m_knowledge; }
+    MiniAppService &miniApps() { return *m_miniApps; }
+    MiniAppEventStreams &miniAppStreams() { return *m_miniAppStreams; }
 
 private:
     void sweepStoredFiles();
@@ -137,6 +143,9 @@ private:
     std::unique_ptr<memory::MemoryExtractor> m_extractor;
     std::unique_ptr<memory::MemoryMaintenance> m_maintenance;
     std::unique_ptr<KnowledgeService> m_knowledge;
+    std::unique_ptr<MiniAppService> m_miniApps;
+    std::unique_ptr<MiniAppEventStreams> m_miniAppStreams;
+    std::unique_ptr<MiniAppHttpProxy> m_miniAppProxy;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
@@ -155,6 +164,7 @@ private:
     std::unique_ptr<MemoriesController> m_memoriesController;
     std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<KnowledgeController> m_knowledgeController;
+    std::unique_ptr<MiniAppsController> m_miniAppsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -9,6 +9,7 @@
 #include "api/MemoriesController.h"
 #include "api/KnowledgeController.h"
 #include "api/MessagesController.h"
+#include "api/MiniAppsController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
 #include "api/SettingsController.h"
@@ -30,6 +31,7 @@ QList<Route> buildRouteTable(const Controllers &c)
     const auto env = ErrorStyle::Envelope;
     constexpr qint64 avatarBody = 3 * 1024 * 1024;
     constexpr qint64 kinAvatarBody = 11 * 1024 * 1024;
+    constexpr qint64 miniAppFileBody = 8 * 1024 * 1024; // a 5 MB file as base64 JSON
     constexpr bool spool = true; // uploads: big bodies go to disk as they arrive
 
     return {
@@ -189,6 +191,38 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/vault/types", A::Member, h(c.vault, &VaultController::createType)},
         {"PATCH", "/api/vault/types/:id", A::Member, h(c.vault, &VaultController::updateType)},
         {"DELETE", "/api/vault/types/:id", A::Member, h(c.vault, &VaultController::deleteType)},
+
+        // --- mini-apps (miniapps.md §2) ---
+        {"GET", "/api/mini-apps", A::Member, h(c.miniApps, &MiniAppsController::list)},
+        {"POST", "/api/mini-apps", A::Member, h(c.miniApps, &MiniAppsController::create), env, miniAppFileBody},
+        {"GET", "/api/mini-apps/gallery/browse", A::Member, h(c.miniApps, &MiniAppsController::galleryBrowse)},
+        {"GET", "/api/mini-apps/by-slug/:kinId/:slug", A::Member, h(c.miniApps, &MiniAppsController::bySlug)},
+        {"GET", "/api/mini-apps/sdk/*", A::Member, h(c.miniApps, &MiniAppsController::sdkFile)},
+        {"GET", "/api/mini-apps/:id", A::Member, h(c.miniApps, &MiniAppsController::get)},
+        {"PATCH", "/api/mini-apps/:id", A::Member, h(c.miniApps, &MiniAppsController::patch)},
+        {"DELETE", "/api/mini-apps/:id", A::Member, h(c.miniApps, &MiniAppsController::remove)},
+        {"GET", "/api/mini-apps/:id/files", A::Member, h(c.miniApps, &MiniAppsController::listFiles)},
+        {"GET", "/api/mini-apps/:id/files/*", A::Member, h(c.miniApps, &MiniAppsController::readFile)},
+        {"PUT", "/api/mini-apps/:id/files/*", A::Member, h(c.miniApps, &MiniAppsController::writeFile), env, miniAppFileBody},
+        {"DELETE", "/api/mini-apps/:id/files/*", A::Member, h(c.miniApps, &MiniAppsController::deleteFile)},
+        {"GET", "/api/mini-apps/:id/storage", A::Member, h(c.miniApps, &MiniAppsController::listStorage)},
+        {"DELETE", "/api/mini-apps/:id/storage", A::Member, h(c.miniApps, &MiniAppsController::clearStorage)},
+        {"GET", "/api/mini-apps/:id/storage/:key", A::Member, h(c.miniApps, &MiniAppsController::getStorage)},
+        {"PUT", "/api/mini-apps/:id/storage/:key", A::Member, h(c.miniApps, &MiniAppsController::putStorage)},
+        {"DELETE", "/api/mini-apps/:id/storage/:key", A::Member, h(c.miniApps, &MiniAppsController::deleteStorage)},
+        {"GET", "/api/mini-apps/:id/snapshots", A::Member, h(c.miniApps, &MiniAppsController::listSnapshots)},
+        {"POST", "/api/mini-apps/:id/snapshots", A::Member, h(c.miniApps, &MiniAppsController::createSnapshot)},
+        {"POST", "/api/mini-apps/:id/snapshots/:version/rollback", A::Member, h(c.miniApps, &MiniAppsController::rollback)},
+        {"POST", "/api/mini-apps/:id/generate-icon", A::Member, h(c.miniApps, &MiniAppsController::generateIcon)},
+        {"POST", "/api/mini-apps/:id/http", A::Member, h(c.miniApps, &MiniAppsController::httpProxy)},
+        {"GET", "/api/mini-apps/:id/memories/search", A::Member, h(c.miniApps, &MiniAppsController::searchMemories)},
+        {"POST", "/api/mini-apps/:id/memories", A::Member, h(c.miniApps, &MiniAppsController::createMemory)},
+        {"GET", "/api/mini-apps/:id/events", A::Member, h(c.miniApps, &MiniAppsController::events), env, 0, true},
+        {"POST", "/api/mini-apps/:id/console", A::Member, h(c.miniApps, &MiniAppsController::postConsole)},
+        {"GET", "/api/mini-apps/:id/console", A::Member, h(c.miniApps, &MiniAppsController::getConsole)},
+        {"DELETE", "/api/mini-apps/:id/console", A::Member, h(c.miniApps, &MiniAppsController::clearConsole)},
+        {"GET", "/api/mini-apps/:id/serve", A::Member, h(c.miniApps, &MiniAppsController::serve)},
+        {"GET", "/api/mini-apps/:id/static/*", A::Member, h(c.miniApps, &MiniAppsController::staticFile)},
     };
 }
 

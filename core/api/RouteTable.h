@@ -13,6 +13,7 @@ class FileStorageController;
 class KinWizardController;
 class KinsController;
 class KnowledgeController;
+class MiniAppsController;
 class MessagesController;
 class ProvidersController;
 class QuickSessionsController;
@@ -37,6 +38,7 @@ struct Controllers
     MemoriesController &memories;
     CompactingController &compacting;
     KnowledgeController &knowledge;
+    MiniAppsController &miniApps;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

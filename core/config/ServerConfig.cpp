@@ -109,6 +109,12 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.toolsMaxSteps = qBound(1, v.toInt(), 1000);
     if (const QString v = env.value(QStringLiteral("KINBOT_CONTEXT_WINDOW")); !v.isEmpty())
         c.contextWindow = qBound(1000, v.toInt(), 10000000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MINIAPP_MAX_FILE_MB")); !v.isEmpty())
+        c.miniAppMaxFileBytes = qBound(qint64(1), v.toLongLong(), qint64(1024)) * 1024 * 1024;
+    if (const QString v = env.value(QStringLiteral("KINBOT_MINIAPP_MAX_APP_MB")); !v.isEmpty())
+        c.miniAppMaxAppBytes = qBound(qint64(1), v.toLongLong(), qint64(10240)) * 1024 * 1024;
+    if (const QString v = env.value(QStringLiteral("KINBOT_MINIAPP_PING_MS")); !v.isEmpty())
+        c.miniAppPingMs = qBound(50, v.toInt(), 3600000);
     c.allowPrivateNetwork = env.value(QStringLiteral("KINBOT_ALLOW_PRIVATE_NETWORK")) == QLatin1String("1");
     c.versionCheckUrl = env.value(QStringLiteral("KINBOT_VERSION_CHECK_URL"));
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));

@@ -29,6 +29,9 @@ struct ServerConfig
     QString authSecret;                    // KINBOT_AUTH_SECRET; default = the encryption key (as the reference does)
     int toolsMaxSteps = 100;               // KINBOT_TOOLS_MAX_STEPS: model steps per turn when the Kin has tools (1–1000)
     int contextWindow = 128000;            // KINBOT_CONTEXT_WINDOW: tokens assumed for a model's context (1000–10000000)
+    qint64 miniAppMaxFileBytes = 5LL * 1024 * 1024; // KINBOT_MINIAPP_MAX_FILE_MB: one file of a mini-app
+    qint64 miniAppMaxAppBytes = 50LL * 1024 * 1024; // KINBOT_MINIAPP_MAX_APP_MB: all files of a mini-app
+    int miniAppPingMs = 30000;             // KINBOT_MINIAPP_PING_MS: keep-alive of the mini-app event streams
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     bool quiet = false;                    // --quiet: no log lines on stderr
 

@@ -8,10 +8,11 @@
 
 namespace kinbot::test {
 
-SseClient::SseClient(quint16 port, const QByteArray &cookieHeader, const QList<QPair<QByteArray, QByteArray>> &extraHeaders)
+SseClient::SseClient(quint16 port, const QByteArray &cookieHeader, const QList<QPair<QByteArray, QByteArray>> &extraHeaders,
+                     const QByteArray &path)
     : m_port(port)
 {
-    m_request = "GET /api/sse HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\nAccept: text/event-stream\r\n";
+    m_request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) + "\r\nAccept: text/event-stream\r\n";
     if (!cookieHeader.isEmpty())
         m_request += "Cookie: " + cookieHeader + "\r\n";
     for (const auto &h : extraHeaders)
@@ -38,6 +39,14 @@ QByteArray SseClient::responseHeader(const QByteArray &name) const
             return line.mid(colon + 1).trimmed();
     }
     return {};
+}
+
+QByteArray SseClient::body() const
+{
+    if (m_bodyStart < 0)
+        return {};
+    bool finished = false;
+    return decodeChunked(m_raw.mid(m_bodyStart), &finished);
 }
 
 void SseClient::onData()

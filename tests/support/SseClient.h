@@ -20,13 +20,16 @@ struct SseFrame
 class SseClient
 {
 public:
-    SseClient(quint16 port, const QByteArray &cookieHeader, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {});
+    SseClient(quint16 port, const QByteArray &cookieHeader, const QList<QPair<QByteArray, QByteArray>> &extraHeaders = {},
+              const QByteArray &path = "/api/sse");
     ~SseClient();
 
     bool connectAndWait(int timeoutMs = 5000); // true once the status line and the `connected` frame arrived
     int status() const { return m_status; }
     QByteArray responseHeader(const QByteArray &name) const;
     const QList<SseFrame> &frames() const { return m_frames; }
+    // The stream's bytes so far, de-chunked (to check frames byte for byte).
+    QByteArray body() const;
     // Waits until a frame satisfying pred is received (checks the ones already there first).
     std::optional<SseFrame> waitFor(const std::function<bool(const SseFrame &)> &pred, int timeoutMs = 5000);
     bool closedByServer() const { return m_closed; }
