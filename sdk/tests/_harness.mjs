@@ -108,3 +108,21 @@ export function loadSdk(opts = {}) {
 export function json(status, body, headers = {}) {
   return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
+
+// Import an SDK ES module with its bare `react` import pointed at the fake React of this folder.
+// globalThis.window is set to `win` first (the module reads window.KinBot at evaluation time).
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+let importSeq = 0;
+export const FAKE_REACT_URL = pathToFileURL(path.join(SDK_DIR, 'tests', '_fake-react.mjs')).href;
+export async function importSdkModule(file, win) {
+  const src = fs.readFileSync(path.join(SDK_DIR, file), 'utf8');
+  const rewritten = src.replace(/from\s+['"]react['"]/g, `from '${FAKE_REACT_URL}'`);
+  assert.ok(rewritten !== src, `${file} imports 'react'`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kinbot-sdk-test-'));
+  const out = path.join(dir, `${++importSeq}-${file}`);
+  fs.writeFileSync(out, rewritten);
+  if (win) globalThis.window = win;
+  try { return await import(pathToFileURL(out).href); } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+}
+import assert from 'node:assert/strict';
