@@ -824,9 +824,10 @@ export function DataGrid({ columns = [], data = [], pageSize: pageSizeProp = 10,
         h('thead', null, h('tr', null,
           selectable ? h('th', { style: { width: '2.5rem' } }, h('input', { type: 'checkbox', className: 'checkbox', checked: allVisible, onChange: toggleAll, 'aria-label': 'Select all' })) : null,
           columns.map((c) => h('th', { key: c.key, className: colSortable(c) ? 'sortable' : undefined, style: { textAlign: c.align, width: px(c.width) },
-            'aria-sort': sort && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined },
-          h('span', { onClick: () => clickSort(c) }, c.label, sort && sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''),
+            onClick: () => clickSort(c), 'aria-sort': sort && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined },
+          h('span', null, c.label, sort && sort.key === c.key ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''),
           anyFilter && colFilterable(c) ? h('input', { className: 'input kb-filter', placeholder: 'Filter', value: filters[c.key] || '', 'aria-label': 'Filter ' + c.label,
+            onClick: (e) => e.stopPropagation(),
             onChange: (e) => { setFilters({ ...filters, [c.key]: e.target.value }); setPage(1); } }) : null)))),
         h('tbody', null, visible.length === 0
           ? h('tr', null, h('td', { colSpan: columns.length + (selectable ? 1 : 0), className: 'text-center text-muted', style: { padding: '1.5rem' } }, emptyText))
@@ -1127,7 +1128,7 @@ export function BarChart({ data = [], series, height = 220, stacked = false, hor
     : h('text', { key: 'l' + i, x: padL + i * band + band / 2, y: H - 8, textAnchor: 'middle' }, String(d.label).slice(0, 10))));
   const legend = showLegend !== undefined ? showLegend : ser.length > 1;
   return h('div', { className: cx('kb-chart', className), style },
-    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Bar chart', preserveAspectRatio: 'none', style: { height: px(height) } }, grid, bars, labels),
+    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Bar chart' }, grid, bars, labels),
     legend ? h(Legend, { items: ser }) : null);
 }
 
@@ -1165,7 +1166,7 @@ export function LineChart({ data = [], series, height = 220, showDots = true, sh
   const step = Math.max(1, Math.ceil(data.length / 8));
   const legend = showLegend !== undefined ? showLegend : ser.length > 1;
   return h('div', { className: cx('kb-chart', className), style },
-    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Line chart', preserveAspectRatio: 'none', style: { height: px(height) } },
+    h('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': 'Line chart' },
       showGrid ? ticks.map((t, i) => h('g', { key: 'g' + i }, h('line', { className: 'grid-line', x1: padL, x2: W - padR, y1: y(t), y2: y(t) }),
         h('text', { x: padL - 6, y: y(t) + 3, textAnchor: 'end' }, formatValue(t)))) : null,
       lines,
