@@ -1,6 +1,9 @@
 // @kinbot/react — React hooks over window.KinBot (kinbot-sdk.js must be loaded first; the server injects it).
 // ES module, no build step, no JSX. `react` is resolved through the mini-app's import map.
-import * as React from 'react';
+import * as ReactModule from 'react';
+
+// Works with builds that expose React as named exports, as a default export, or both.
+const React = ReactModule.default && ReactModule.default.createElement ? ReactModule.default : ReactModule;
 
 const { useState, useEffect, useRef, useCallback, useMemo } = React;
 

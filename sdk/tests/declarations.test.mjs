@@ -101,3 +101,14 @@ test('kinbot-sdk.css defines every documented token, the palettes and the compon
   const missing = [...used].filter((c) => !new RegExp('\\.' + c + '(?![\\w-])').test(css));
   assert.deepEqual(missing, [], 'classes used by components but missing from kinbot-sdk.css');
 });
+
+test('ES modules import nothing but bare `react`; kinbot-sdk.js is a classic script', () => {
+  for (const f of ['kinbot-react.js', 'kinbot-components.js']) {
+    const src = read(f);
+    const specifiers = [...src.matchAll(/^\s*import\s[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    assert.deepEqual(specifiers, ['react'], f);
+    assert.doesNotMatch(src, /^\s*import\s*\(/m, f);
+  }
+  const sdk = read('kinbot-sdk.js');
+  assert.doesNotMatch(sdk, /^\s*(import|export)\s/m);
+});
