@@ -342,10 +342,14 @@ export function useApps() {
 export function useSharedData(onData) {
   const [data, setData] = useState(() => KB.sharedData || null);
   const cb = useLatest(onData);
-  useEffect(() => KB.on('shared-data', (d) => {
-    setData(d);
-    if (cb.current) cb.current(d);
-  }), []);
+  useEffect(() => {
+    const off = KB.on('shared-data', (d) => {
+      setData(d);
+      if (cb.current) cb.current(d);
+    });
+    KB.ready(); // the parent delivers pending shared data in answer to `ready`
+    return off;
+  }, []);
   const clear = useCallback(() => setData(null), []);
   return { data, clear };
 }

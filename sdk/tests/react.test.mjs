@@ -209,3 +209,28 @@ test('usePagination and useInfiniteScroll build page URLs and extract items', as
   assert.equal(s.result.current.items.length, 25);
   assert.equal(s.result.current.hasMore, false);
 });
+
+test('useSharedData asks the parent (ready) and receives shared-data; useClipboard round trip', async () => {
+  const env = loadSdk({ parent: true });
+  const R = await importSdkModule('kinbot-react.js', env.window);
+  const seen = [];
+  const h = renderHook(() => R.useSharedData((d) => seen.push(plain(d))));
+  assert.ok(env.posted.some((p) => p.msg.type === 'ready'));
+  env.fromParent({ type: 'shared-data', data: { from: 'a', fromName: 'A', data: { x: 1 }, ts: 5 } });
+  await settle();
+  assert.deepEqual(plain(h.result.current.data), { from: 'a', fromName: 'A', data: { x: 1 }, ts: 5 });
+  assert.equal(seen.length, 1);
+  h.result.current.clear();
+  await settle();
+  assert.equal(h.result.current.data, null);
+
+  const c = renderHook(() => R.useClipboard());
+  const p = c.result.current.copy('txt');
+  const req = env.posted.filter((x) => x.msg.type === 'clipboard-write').pop().msg;
+  assert.equal(req.text, 'txt');
+  env.fromParent({ type: 'dialog-result', callbackId: req.callbackId, value: true });
+  assert.equal(await p, true);
+  await settle();
+  assert.equal(c.result.current.copied, true);
+  c.unmount();
+});
