@@ -656,12 +656,13 @@
   function toBytes(content) {
     if (content == null) return Promise.resolve({ b64: '', mime: 'text/plain' });
     if (typeof content === 'string') return Promise.resolve({ b64: utf8ToBase64(content), mime: 'text/plain' });
-    if (global.Blob && content instanceof global.Blob) {
+    if ((global.Blob && content instanceof global.Blob) || Object.prototype.toString.call(content) === '[object Blob]' ||
+        Object.prototype.toString.call(content) === '[object File]') {
       return content.arrayBuffer().then(function (buf) {
         return { b64: bytesToBase64(new Uint8Array(buf)), mime: content.type || 'application/octet-stream' };
       });
     }
-    if (content instanceof ArrayBuffer) return Promise.resolve({ b64: bytesToBase64(new Uint8Array(content)), mime: 'application/octet-stream' });
+    if (content instanceof ArrayBuffer || Object.prototype.toString.call(content) === '[object ArrayBuffer]') return Promise.resolve({ b64: bytesToBase64(new Uint8Array(content)), mime: 'application/octet-stream' });
     if (ArrayBuffer.isView(content)) {
       return Promise.resolve({ b64: bytesToBase64(new Uint8Array(content.buffer, content.byteOffset, content.byteLength)), mime: 'application/octet-stream' });
     }

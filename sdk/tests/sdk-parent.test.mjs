@@ -197,3 +197,22 @@ test('shortcuts: combos are order/case-insensitive, preventDefault, unregister, 
   env.keydown({ key: 'P', code: 'KeyP', metaKey: true, shiftKey: true });
   assert.deepEqual(hits, ['ctrl+k', 'meta+shift+p', 'escape']);
 });
+
+test('download encodes Blob and ArrayBuffer content as base64 with their MIME types', async () => {
+  const env = loadSdk({ parent: true });
+  const answer = () => env.fromParent({ type: 'dialog-result', callbackId: lastOf(env, 'download').msg.callbackId, value: true });
+  let p = env.KinBot.download('a.png', new Blob([new Uint8Array([1, 2, 250])], { type: 'image/png' }));
+  await tick(); await tick();
+  assert.deepEqual([...Buffer.from(lastOf(env, 'download').msg.data, 'base64')], [1, 2, 250]);
+  assert.equal(lastOf(env, 'download').msg.mimeType, 'image/png');
+  answer(); assert.equal(await p, true);
+  p = env.KinBot.download('b.bin', new Uint8Array([7, 8]).buffer);
+  await tick();
+  assert.deepEqual([...Buffer.from(lastOf(env, 'download').msg.data, 'base64')], [7, 8]);
+  assert.equal(lastOf(env, 'download').msg.mimeType, 'application/octet-stream');
+  answer(); assert.equal(await p, true);
+  p = env.KinBot.download('c.csv', 'a,b', 'text/csv');
+  await tick();
+  assert.equal(lastOf(env, 'download').msg.mimeType, 'text/csv');
+  answer(); assert.equal(await p, true);
+});
