@@ -139,7 +139,9 @@
   // ---------------------------------------------------------------- ready()
   var readyPromise = null;
   var readyResolve = null;
+  var readyTimer = null;
   function resolveReady(m) {
+    if (readyTimer) { clearTimeout(readyTimer); readyTimer = null; }
     if (readyResolve) { var r = readyResolve; readyResolve = null; r(m); }
   }
   // Without a parent (page opened directly), meta is built from GET /api/mini-apps/<id>.
@@ -169,7 +171,7 @@
         metaFromServer().then(function (m) { if (!meta) setMeta(m); });
       };
       if (!post('ready')) fallback();
-      else setTimeout(fallback, READY_TIMEOUT_MS);
+      else readyTimer = setTimeout(function () { readyTimer = null; fallback(); }, READY_TIMEOUT_MS);
     }
     return readyPromise;
   }

@@ -216,6 +216,7 @@ test('useSharedData asks the parent (ready) and receives shared-data; useClipboa
   const seen = [];
   const h = renderHook(() => R.useSharedData((d) => seen.push(plain(d))));
   assert.ok(env.posted.some((p) => p.msg.type === 'ready'));
+  env.fromParent({ type: 'app-meta', data: { id: 'app1', kinId: 'k1' } });
   env.fromParent({ type: 'shared-data', data: { from: 'a', fromName: 'A', data: { x: 1 }, ts: 5 } });
   await settle();
   assert.deepEqual(plain(h.result.current.data), { from: 'a', fromName: 'A', data: { x: 1 }, ts: 5 });

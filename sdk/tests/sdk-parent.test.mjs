@@ -73,6 +73,7 @@ test('clipboard, notification, sendMessage, download post the right messages', a
   await tick();
   assert.equal(lastOf(env, 'download').msg.mimeType, 'text/plain');
   assert.equal(Buffer.from(lastOf(env, 'download').msg.data, 'base64').toString('utf8'), 'héllo');
+  answer('download', false); assert.equal(await p, false);
 });
 
 test('fire-and-forget messages: toast, set-title, set-badge, open-app, navigate, fullpage, resize, emit', () => {
