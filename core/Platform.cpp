@@ -34,6 +34,7 @@
 #include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
 #include "engine/tools/KnowledgeTools.h"
+#include "engine/tools/MiniAppTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
 #include "files/FileStorage.h"
@@ -280,6 +281,7 @@ Result<quint16> Platform::start()
     miniAppLimits.maxAppBytes = m_config.miniAppMaxAppBytes;
     m_miniApps = std::make_unique<MiniAppService>(*m_db, *m_bus, m_clock, *m_kins,
                                                   MiniAppFiles(m_config.dataDir + QStringLiteral("/mini-apps"), miniAppLimits));
+    registerMiniAppTools(*m_tools, *m_miniApps, *m_providers);
     m_miniAppStreams = std::make_unique<MiniAppEventStreams>(m_clock, m_config.miniAppPingMs);
     m_miniAppProxy = std::make_unique<MiniAppHttpProxy>(*m_network, m_clock, m_config.allowPrivateNetwork, MiniAppHttpProxy::Limits{});
     m_miniAppsController = std::make_unique<MiniAppsController>(*m_miniApps, *m_miniAppStreams, *m_miniAppProxy, *m_memories,

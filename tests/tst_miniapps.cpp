@@ -572,6 +572,94 @@ private Q_SLOTS:
         QCOMPARE(fx->server.platform().miniApps().storage().list(id).value().size(), 0);
     }
 
+    void agentToolsActOnOwnAppsOnly()
+    {
+        const QString otherKin = fx->addKin(QStringLiteral("Other"), QString()).value(QStringLiteral("id")).toString();
+        QJsonObject r = fx->runTool(QStringLiteral("create_mini_app"), kinId,
+                                    {{QStringLiteral("name"), QStringLiteral("Notes")}, {QStringLiteral("slug"), QStringLiteral("notes")},
+                                     {QStringLiteral("icon"), QStringLiteral("N")}, {QStringLiteral("html"), QStringLiteral("<p>notes</p>")}});
+        const QString id = r.value(QStringLiteral("appId")).toString();
+        QVERIFY2(!id.isEmpty(), QJsonDocument(r).toJson().constData());
+        QVERIFY(fx->runTool(QStringLiteral("create_mini_app"), kinId, {{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("slug"), QStringLiteral("Bad Slug")},
+                                                                        {QStringLiteral("html"), QStringLiteral("x")}})
+                    .contains(QStringLiteral("error")));
+        QVERIFY(fx->runTool(QStringLiteral("create_mini_app"), kinId, {{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("slug"), QStringLiteral("x")}})
+                    .contains(QStringLiteral("error")));
+
+        r = fx->runTool(QStringLiteral("write_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("js/app.js")},
+                                                                        {QStringLiteral("content"), QStringLiteral("console.log(1)")}});
+        QCOMPARE(r.value(QStringLiteral("size")).toInt(), 14);
+        QCOMPARE(r.value(QStringLiteral("version")).toInt(), 3);
+        r = fx->runTool(QStringLiteral("write_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("img/dot.png")},
+                                                                        {QStringLiteral("content"), QStringLiteral("iVBORw0K")}, {QStringLiteral("is_base64"), true}});
+        QVERIFY(r.value(QStringLiteral("success")).toBool());
+        QCOMPARE(fx->runTool(QStringLiteral("read_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("js/app.js")}})
+                     .value(QStringLiteral("content")).toString(),
+                 QStringLiteral("console.log(1)"));
+        r = fx->runTool(QStringLiteral("read_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("img/dot.png")}});
+        QCOMPARE(r.value(QStringLiteral("isBase64")).toBool(), true);
+        QCOMPARE(r.value(QStringLiteral("content")).toString(), QStringLiteral("iVBORw0K"));
+        QVERIFY(fx->runTool(QStringLiteral("write_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("../x")},
+                                                                            {QStringLiteral("content"), QStringLiteral("x")}})
+                    .value(QStringLiteral("error")).toString().contains(QStringLiteral("traversal")));
+        QCOMPARE(fx->runTool(QStringLiteral("list_mini_app_files"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("files")).toArray().size(), 3);
+
+        // Another Kin sees none of it and changes nothing.
+        for (const char *tool : {"read_mini_app_file", "write_mini_app_file", "delete_mini_app", "get_mini_app_storage", "list_mini_app_files",
+                                 "rollback_mini_app", "update_mini_app"}) {
+            r = fx->runTool(QLatin1String(tool), otherKin, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("js/app.js")},
+                                                             {QStringLiteral("content"), QStringLiteral("hacked")}, {QStringLiteral("key"), QStringLiteral("k")},
+                                                             {QStringLiteral("version"), 1}, {QStringLiteral("name"), QStringLiteral("mine")}});
+            QVERIFY2(r.value(QStringLiteral("error")).toString().contains(QStringLiteral("not one of yours")), tool);
+        }
+        QCOMPARE(fx->runTool(QStringLiteral("list_mini_apps"), otherKin, {}).value(QStringLiteral("apps")).toArray().size(), 0);
+        QCOMPARE(fx->api->get(base(id) + "/files/js/app.js").body, QByteArray("console.log(1)"));
+        QCOMPARE(fx->runTool(QStringLiteral("browse_mini_apps"), otherKin, {}).value(QStringLiteral("total")).toInt(), 1);
+
+        // Storage through the tools is the app's storage.
+        QVERIFY(fx->runTool(QStringLiteral("set_mini_app_storage"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("key"), QStringLiteral("todo")},
+                                                                             {QStringLiteral("value"), QJsonArray{QStringLiteral("milk")}}})
+                    .value(QStringLiteral("success")).toBool());
+        QCOMPARE(fx->api->get(base(id) + "/storage/todo").json().value(QStringLiteral("value")).toArray(), QJsonArray{QStringLiteral("milk")});
+        r = fx->runTool(QStringLiteral("get_mini_app_storage"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("key"), QStringLiteral("todo")}});
+        QCOMPARE(r.value(QStringLiteral("found")).toBool(), true);
+        QCOMPARE(r.value(QStringLiteral("value")).toArray(), QJsonArray{QStringLiteral("milk")});
+        QCOMPARE(fx->runTool(QStringLiteral("list_mini_app_storage"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("count")).toInt(), 1);
+        QCOMPARE(fx->runTool(QStringLiteral("delete_mini_app_storage"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("key"), QStringLiteral("todo")}})
+                     .value(QStringLiteral("deleted")).toBool(),
+                 true);
+        QCOMPARE(fx->runTool(QStringLiteral("get_mini_app_storage"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("key"), QStringLiteral("todo")}})
+                     .value(QStringLiteral("found")).toBool(),
+                 false);
+
+        // Snapshot, change, roll back.
+        r = fx->runTool(QStringLiteral("create_mini_app_snapshot"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("label"), QStringLiteral("good")}});
+        const int good = r.value(QStringLiteral("version")).toInt();
+        QCOMPARE(r.value(QStringLiteral("fileCount")).toInt(), 3);
+        fx->runTool(QStringLiteral("delete_mini_app_file"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("path"), QStringLiteral("js/app.js")}});
+        QCOMPARE(fx->api->get(base(id) + "/files/js/app.js").status, 404);
+        QVERIFY(fx->runTool(QStringLiteral("rollback_mini_app"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("version"), 1.5}}).contains(QStringLiteral("error")));
+        QVERIFY(fx->runTool(QStringLiteral("rollback_mini_app"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("version"), good}})
+                    .value(QStringLiteral("success")).toBool());
+        QCOMPARE(fx->api->get(base(id) + "/files/js/app.js").body, QByteArray("console.log(1)"));
+        QCOMPARE(fx->runTool(QStringLiteral("list_mini_app_snapshots"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("snapshots")).toArray().size(), 2);
+
+        // Console relay as the Kin reads it.
+        QCOMPARE(fx->api->postJson(base(id) + "/console", {{QStringLiteral("level"), QStringLiteral("error")}, {QStringLiteral("args"), QJsonArray{QStringLiteral("boom"), 42}}}).status, 200);
+        r = fx->runTool(QStringLiteral("get_mini_app_console"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("clear"), true}});
+        QCOMPARE(r.value(QStringLiteral("entries")).toArray().at(0).toObject().value(QStringLiteral("message")).toString(), QStringLiteral("boom 42"));
+        QCOMPARE(r.value(QStringLiteral("summary")).toObject().value(QStringLiteral("errors")).toInt(), 1);
+        QCOMPARE(fx->runTool(QStringLiteral("get_mini_app_console"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("entries")).toArray().size(), 0);
+
+        // Metadata, then deletion.
+        r = fx->runTool(QStringLiteral("update_mini_app"), kinId, {{QStringLiteral("app_id"), id}, {QStringLiteral("name"), QStringLiteral("Notebook")}, {QStringLiteral("is_active"), false}});
+        QCOMPARE(r.value(QStringLiteral("app")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("Notebook"));
+        QCOMPARE(r.value(QStringLiteral("app")).toObject().value(QStringLiteral("isActive")).toBool(), false);
+        QVERIFY(fx->runTool(QStringLiteral("generate_mini_app_icon"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("error")).toString().size() > 0);
+        QVERIFY(fx->runTool(QStringLiteral("delete_mini_app"), kinId, {{QStringLiteral("app_id"), id}}).value(QStringLiteral("success")).toBool());
+        QCOMPARE(fx->api->get(base(id)).status, 404);
+    }
+
     void servingUnits()
     {
         // The JSX paths without a transpiler: inline blocks become module scripts that report the failure.

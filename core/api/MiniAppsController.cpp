@@ -188,7 +188,6 @@ void MiniAppsController::remove(const ExchangePtr &ex)
     const Status st = m_apps.remove(ex->param(QStringLiteral("id")));
     if (!st)
         return ex->fail(st.error());
-    m_console.clear(ex->param(QStringLiteral("id")));
     ex->send(Reply::empty());
 }
 
@@ -473,7 +472,7 @@ void MiniAppsController::postConsole(const ExchangePtr &ex)
         e.stack = body->value(QStringLiteral("stack")).toString();
     const QJsonValue ts = body->value(QStringLiteral("timestamp"));
     e.timestamp = ts.isDouble() ? qint64(ts.toDouble()) : m_clock.nowMs();
-    m_console.append(app.id, std::move(e));
+    m_apps.console().append(app.id, std::move(e));
     ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}}));
 }
 
@@ -481,7 +480,7 @@ void MiniAppsController::getConsole(const ExchangePtr &ex)
 {
     APP_OR_FAIL(ex);
     QJsonArray out;
-    for (const MiniAppConsole::Entry &e : m_console.entries(app.id, ex->queryValue(QStringLiteral("level"))))
+    for (const MiniAppConsole::Entry &e : m_apps.console().entries(app.id, ex->queryValue(QStringLiteral("level"))))
         out.append(MiniAppConsole::toJson(e));
     ex->send(Reply::json(QJsonObject{{QStringLiteral("entries"), out}}));
 }
@@ -489,7 +488,7 @@ void MiniAppsController::getConsole(const ExchangePtr &ex)
 void MiniAppsController::clearConsole(const ExchangePtr &ex)
 {
     APP_OR_FAIL(ex);
-    m_console.clear(app.id);
+    m_apps.console().clear(app.id);
     ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}}));
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "http/Route.h"
-#include "miniapps/MiniAppConsole.h"
 #include "miniapps/MiniAppServing.h"
 
 #include <QCache>
@@ -79,7 +78,6 @@ private:
     ProviderService &m_providers;
     const Clock &m_clock;
     QThreadPool &m_pool;
-    MiniAppConsole m_console;
     miniapp::JsxTransform m_jsx;
     QCache<QByteArray, QByteArray> m_jsxCache{256}; // sha1(source) → module, cost = KiB
 };

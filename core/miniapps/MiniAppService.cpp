@@ -221,6 +221,7 @@ Status MiniAppService::remove(const QString &id)
     if (Status st = m_store.remove(id); !st)
         return st;
     m_files.removeAppDir(appDir(app.value()));
+    m_console.clear(id);
     Q_EMIT backendInvalidated(id);
     m_bus.toKin(app->kinId, QStringLiteral("miniapp:deleted"), {{QStringLiteral("appId"), id}});
     return {};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "miniapps/MiniApp.h"
+#include "miniapps/MiniAppConsole.h"
 #include "miniapps/MiniAppFiles.h"
 #include "miniapps/MiniAppStorage.h"
 #include "miniapps/MiniAppStore.h"
@@ -82,6 +83,9 @@ public:
     const MiniAppFiles &files() const { return m_files; }
     static bool isBackendFile(const QString &path);
 
+    // The browser console relayed by the UI (in memory).
+    MiniAppConsole &console() { return m_console; }
+
     // --- storage (404 when the app does not exist) ---
     MiniAppStorage &storage() { return m_storage; }
     Status requireApp(const QString &id) const;
@@ -115,6 +119,7 @@ private:
     MiniAppFiles m_files;
     MiniAppStore m_store;
     MiniAppStorage m_storage;
+    MiniAppConsole m_console;
 };
 
 } // namespace kinbot

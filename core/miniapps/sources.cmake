@@ -9,6 +9,9 @@ set(KINBOT_MINIAPP_SOURCES
   miniapps/MiniAppServing.cpp miniapps/MiniAppServing.h
   miniapps/MiniAppStorage.cpp miniapps/MiniAppStorage.h
   miniapps/MiniAppStore.cpp miniapps/MiniAppStore.h
+  miniapps/MiniAppTemplates.cpp miniapps/MiniAppTemplates.h
+  engine/tools/MiniAppTools.cpp engine/tools/MiniAppTools.h
   api/MiniAppEventStreams.cpp api/MiniAppEventStreams.h
   api/MiniAppsController.cpp api/MiniAppsController.h
+  ${PROJECT_SOURCE_DIR}/sdk/sdk.qrc
 )
