@@ -222,6 +222,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_root.isValid());
+        QFile outside(m_root.filePath(QStringLiteral("outside.json")));
+        QVERIFY(outside.open(QIODevice::WriteOnly));
+        outside.write("{\"secret\":42}");
         QVERIFY2(!JsTranspiler::esbuildPath().isEmpty(), "esbuild is needed (scripts/deps.sh installs the Debian package)");
     }
 
@@ -405,6 +408,7 @@ private Q_SLOTS:
         QTest::newRow("export default {}") << "broken-empty" << "found an object without fetch()";
         QTest::newRow("factory throws") << "broken-throws" << "The backend factory threw: boom at start";
         QTest::newRow("bare import") << "broken-bare" << R"(bare import "left-pad" is not supported)";
+        QTest::newRow("import outside the app") << "broken-outside" << "importing ../outside.json is not allowed";
     }
 
     void brokenBackends()

@@ -134,6 +134,12 @@ Result<QByteArray> JsTranspiler::bundleBackend(const QString &appDir, const QStr
         return transpileFailed(QStringLiteral("%1: bare import \"%2\" is not supported: a backend may only import files of its "
                                               "own app with a relative path (./x.js); Hono is ctx.Hono")
                                    .arg(entryFile, m.captured(1)));
+    // esbuild marks each bundled module with a "// <path relative to the app directory>" line: none may lie outside.
+    static const QRegularExpression outside(QStringLiteral("^\\s*// (\\.\\./\\S*)\\s*$"), QRegularExpression::MultilineOption);
+    const auto o = outside.match(QString::fromUtf8(out.value()));
+    if (o.hasMatch())
+        return transpileFailed(QStringLiteral("%1: importing %2 is not allowed: a backend may only import files inside its app directory")
+                                   .arg(entryFile, o.captured(1)));
     return out;
 }
 

@@ -34,11 +34,11 @@ void backendFetch(QNetworkAccessManager &network, QObject *context, const FetchC
 {
     QPointer<QObject> guardCtx(context);
     auto finished = std::make_shared<bool>(false);
-    auto finish = [guardCtx, done, finished](Result<FetchAnswer> r) {
+    auto finish = [guardCtx, done, finished](const Result<FetchAnswer> &r) {
         if (*finished || !guardCtx)
             return;
         *finished = true;
-        done(std::move(r));
+        done(r);
     };
     const QUrl url = call.url;
     if (!url.isValid() || !httpScheme(url) || url.host().isEmpty())

@@ -9,6 +9,10 @@
 
 #include <mutex>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace kinbot::miniapps {
 
 namespace {
@@ -69,7 +73,13 @@ BackendHost::BackendHost(BackendStorage *storage, BackendEvents *events, Logger 
     : QObject(parent), m_storage(storage), m_events(events), m_logger(logger), m_options(std::move(options))
 {
     static std::once_flag once;
-    std::call_once(once, [] { g_previousFilter = QLoggingCategory::installFilter(quietQmlCompiler); });
+    std::call_once(once, [arenas = m_options.mallocArenas] {
+        g_previousFilter = QLoggingCategory::installFilter(quietQmlCompiler);
+#ifdef __GLIBC__
+        if (arenas > 0 && !qEnvironmentVariableIsSet("MALLOC_ARENA_MAX"))
+            mallopt(M_ARENA_MAX, arenas);
+#endif
+    });
     initJsRuntimeResources();
     m_mono.start();
     m_watchdog.setSingleShot(true);

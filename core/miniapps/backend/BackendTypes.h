@@ -55,6 +55,10 @@ struct BackendOptions
     HostGuard hostGuard;               // overrides the default guard when set (tests)
     int fetchTimeoutMs = 15000;        // whole fetch() exchange
     qint64 fetchMaxBytes = 5 * 1024 * 1024;
+    // glibc gives every thread that allocates its own malloc arena (up to 8 per core), which costs each backend thread
+    // about 3 MB of RSS. The first BackendHost caps the arenas of the process at this number (mallopt M_ARENA_MAX)
+    // unless MALLOC_ARENA_MAX is set; 0 leaves the allocator alone. No effect off glibc.
+    int mallocArenas = 2;
 
     // timeoutMs from KINBOT_BACKEND_TIMEOUT_MS when that is a positive integer, else the given default.
     static BackendOptions fromEnvironment(BackendOptions defaults);
