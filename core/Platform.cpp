@@ -7,6 +7,7 @@
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/KnowledgeController.h"
+#include "api/MiniAppBackendController.h"
 #include "api/MiniAppEventStreams.h"
 #include "api/MiniAppsController.h"
 #include "api/MemoriesController.h"
@@ -42,7 +43,9 @@
 #include "kins/KinService.h"
 #include "knowledge/KnowledgeService.h"
 #include "miniapps/MiniAppHttpProxy.h"
+#include "miniapps/JsTranspiler.h"
 #include "miniapps/MiniAppService.h"
+#include "miniapps/backend/BackendHost.h"
 #include "memory/EmbeddingService.h"
 #include "memory/MemoryExtraction.h"
 #include "memory/MemoryMaintenance.h"
@@ -70,6 +73,7 @@ static void initResources()
 {
     Q_INIT_RESOURCE(migrations);
     Q_INIT_RESOURCE(web);
+    Q_INIT_RESOURCE(sdk);
 }
 
 namespace kinbot {
@@ -286,6 +290,13 @@ Result<quint16> Platform::start()
     m_miniAppProxy = std::make_unique<MiniAppHttpProxy>(*m_network, m_clock, m_config.allowPrivateNetwork, MiniAppHttpProxy::Limits{});
     m_miniAppsController = std::make_unique<MiniAppsController>(*m_miniApps, *m_miniAppStreams, *m_miniAppProxy, *m_memories,
                                                                 *m_providers, m_clock, m_cpuPool);
+    m_miniAppsController->setJsxTransform(&miniapps::JsTranspiler::transformJsx);
+    m_miniAppBridge = std::make_unique<MiniAppBackendBridge>(m_miniApps->storage(), *m_miniAppStreams);
+    miniapps::BackendOptions backendOptions;
+    backendOptions.allowPrivateNetwork = m_config.allowPrivateNetwork;
+    m_miniAppBackends = std::make_unique<miniapps::BackendHost>(m_miniAppBridge.get(), m_miniAppBridge.get(), m_logger.get(),
+                                                                miniapps::BackendOptions::fromEnvironment(backendOptions));
+    m_miniAppBackendController = std::make_unique<MiniAppBackendController>(*m_miniApps, *m_miniAppBackends);
 
     HttpServerOptions opts;
     opts.maxBodyBytes = m_config.maxBodyBytes;
@@ -298,7 +309,7 @@ Result<quint16> Platform::start()
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
-                                      *m_knowledgeController, *m_miniAppsController}));
+                                      *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -61,6 +61,8 @@ class SseHub;
 class SystemController;
 class VaultController;
 class MemoriesController;
+class MiniAppBackendBridge;
+class MiniAppBackendController;
 class MiniAppEventStreams;
 class MiniAppHttpProxy;
 class MiniAppService;
@@ -72,6 +74,10 @@ QString kinbotVersion();
 
 // Owns every service of one running KinBot (no singletons): storage, events, logging, auth, settings, HTTP.
 // The desktop app, the headless server and the tests each build one.
+namespace miniapps {
+class BackendHost;
+}
+
 class Platform final : public QObject
 {
     Q_OBJECT
@@ -106,6 +112,7 @@ public:
     KnowledgeService &knowledge() { return *m_knowledge; }
     MiniAppService &miniApps() { return *m_miniApps; }
     MiniAppEventStreams &miniAppStreams() { return *m_miniAppStreams; }
+    miniapps::BackendHost &miniAppBackends() { return *m_miniAppBackends; }
 
 private:
     void sweepStoredFiles();
@@ -146,6 +153,8 @@ private:
     std::unique_ptr<MiniAppService> m_miniApps;
     std::unique_ptr<MiniAppEventStreams> m_miniAppStreams;
     std::unique_ptr<MiniAppHttpProxy> m_miniAppProxy;
+    std::unique_ptr<MiniAppBackendBridge> m_miniAppBridge;
+    std::unique_ptr<miniapps::BackendHost> m_miniAppBackends;
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
@@ -165,6 +174,7 @@ private:
     std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<KnowledgeController> m_knowledgeController;
     std::unique_ptr<MiniAppsController> m_miniAppsController;
+    std::unique_ptr<MiniAppBackendController> m_miniAppBackendController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -660,6 +660,142 @@ private Q_SLOTS:
         QCOMPARE(fx->api->get(base(id)).status, 404);
     }
 
+    void backendThroughHttp()
+    {
+        auto sse = fx->openSse();
+        const QString id = createApp(QStringLiteral("backend")).value(QStringLiteral("id")).toString();
+        HttpResponse r = fx->api->get(base(id) + "/api/echo/7");
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("NO_BACKEND"));
+
+        const QByteArray echo = "export default (ctx) => { const app = new ctx.Hono(); "
+                                "app.get('/echo/:x', c => c.json({x: c.req.param('x'), q: c.req.query('q'), app: ctx.appId, kin: ctx.kinId, name: ctx.appName})); "
+                                "app.get('/', c => c.text('root')); "
+                                "app.post('/tick', c => { ctx.events.emit('tick', {n: 1}); return c.json({listeners: ctx.events.subscriberCount}); }); "
+                                "app.get('/page', c => c.html('<p>hi</p>')); "
+                                "return app }";
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", echo, "application/javascript").status, 200);
+        QCOMPARE(fx->api->get(base(id)).json().value(QStringLiteral("app")).toObject().value(QStringLiteral("hasBackend")).toBool(), true);
+        r = fx->api->get(base(id) + "/api/echo/7?q=z");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json(), (QJsonObject{{QStringLiteral("x"), QStringLiteral("7")}, {QStringLiteral("q"), QStringLiteral("z")}, {QStringLiteral("app"), id},
+                                        {QStringLiteral("kin"), kinId}, {QStringLiteral("name"), QStringLiteral("App backend")}}));
+        QVERIFY(r.header("content-type").startsWith("application/json"));
+        QCOMPARE(fx->api->get(base(id) + "/api").body, QByteArray("root"));
+        QCOMPARE(fx->api->get(base(id) + "/api/nope").status, 404);
+        QVERIFY(fx->api->get(base(id) + "/api/page").header("content-security-policy").startsWith("default-src 'self'"));
+        QCOMPARE(fx->server.client().get(base(id) + "/api/echo/1").status, 401);
+
+        // Events: the app's stream receives what the backend emits, and the backend counts its listeners.
+        SseClient stream(fx->server.port(), fx->admin.cookie, {}, base(id) + "/events");
+        QVERIFY(stream.connectAndWait());
+        r = fx->api->postJson(base(id) + "/api/tick", {});
+        QCOMPARE(r.json().value(QStringLiteral("listeners")).toInt(), 1);
+        QVERIFY(stream.waitFor([](const SseFrame &f) { return f.event == "app-event"; }));
+        QVERIFY(stream.body().contains("event: app-event\ndata: {\"event\":\"tick\",\"data\":{\"n\":1},\"timestamp\":"));
+
+        // Rewriting _server.js is seen on the very next request; a broken one is 500 BACKEND_UNAVAILABLE with the reason.
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", "export default (ctx) => { const app = new ctx.Hono(); app.get('/echo/:x', c => c.text('v2')); return app }",
+                        "application/javascript").status,
+                 200);
+        QCOMPARE(fx->api->get(base(id) + "/api/echo/1").body, QByteArray("v2"));
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", "export default {}", "application/javascript").status, 200);
+        r = fx->api->get(base(id) + "/api/echo/1");
+        QCOMPARE(r.status, 500);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("BACKEND_UNAVAILABLE"));
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", "export default (ctx) => { const app = ", "application/javascript").status, 200);
+        r = fx->api->get(base(id) + "/api/echo/1");
+        QCOMPARE(r.status, 500);
+        QVERIFY2(r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("_server.js")), r.body.constData());
+        // The object form the reference's own templates use works here.
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", "export default { fetch: (req) => new Response('object form') }", "application/javascript").status, 200);
+        QCOMPARE(fx->api->get(base(id) + "/api/anything").body, QByteArray("object form"));
+        // Deleting the backend file: no backend any more.
+        QCOMPARE(fx->api->del(base(id) + "/files/_server.js").status, 204);
+        QCOMPARE(fx->api->get(base(id) + "/api/anything").json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("NO_BACKEND"));
+    }
+
+    void backendWatchdogKeepsTheServerFree()
+    {
+        qputenv("KINBOT_BACKEND_TIMEOUT_MS", "700");
+        fx = std::make_unique<KinFixture>();
+        qunsetenv("KINBOT_BACKEND_TIMEOUT_MS");
+        kinId = fx->addKin(QStringLiteral("Builder"), QString()).value(QStringLiteral("id")).toString();
+        const QString looping = createApp(QStringLiteral("looping")).value(QStringLiteral("id")).toString();
+        const QString fine = createApp(QStringLiteral("fine")).value(QStringLiteral("id")).toString();
+        QCOMPARE(rawPut(base(looping) + "/files/_server.js",
+                        "let n = 0; export default (ctx) => { const app = new ctx.Hono(); app.get('/spin', c => { while (true) {} }); "
+                        "app.get('/n', c => c.json({n: ++n})); app.get('/boom', c => { throw new Error('kaput'); }); return app }",
+                        "application/javascript").status,
+                 200);
+        QCOMPARE(rawPut(base(fine) + "/files/_server.js", "export default (ctx) => { const app = new ctx.Hono(); app.get('/', c => c.text('ok')); return app }",
+                        "application/javascript").status,
+                 200);
+        QCOMPARE(fx->api->get(base(looping) + "/api/n").json().value(QStringLiteral("n")).toInt(), 1);
+        // An infinite loop: 504 after the limit, while the API and another app answer meanwhile.
+        HttpClient other = fx->server.clientFor(fx->admin);
+        QElapsedTimer t;
+        t.start();
+        // While the spinning request is pending (its client waits in a nested loop), another app and the API answer.
+        QByteArray fineBody;
+        int healthStatus = 0;
+        qint64 othersAnsweredAt = -1;
+        QTimer::singleShot(100, [&] {
+            fineBody = other.get(base(fine) + "/api").body;
+            healthStatus = other.get("/api/health").status;
+            othersAnsweredAt = t.elapsed();
+        });
+        const HttpResponse spin = fx->api->get(base(looping) + "/api/spin");
+        const qint64 spinAnsweredAt = t.elapsed();
+        QCOMPARE(fineBody, QByteArray("ok"));
+        QCOMPARE(healthStatus, 200);
+        QVERIFY(othersAnsweredAt >= 0 && othersAnsweredAt < spinAnsweredAt);
+        QCOMPARE(spin.status, 504);
+        QCOMPARE(spin.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("BACKEND_TIMEOUT"));
+        QVERIFY(spinAnsweredAt < 5000);
+        // The interrupted backend serves again, its state kept; an exception in a route is Hono's 500.
+        QCOMPARE(fx->api->get(base(looping) + "/api/n").json().value(QStringLiteral("n")).toInt(), 2);
+        QCOMPARE(fx->api->get(base(looping) + "/api/boom").status, 500);
+        // App A cannot reach app B's backend state: each app has its own engine.
+        QCOMPARE(fx->api->get(base(fine) + "/api/n").status, 404);
+    }
+
+    void sdkAssetsAndJsx()
+    {
+        HttpResponse r = fx->api->get("/api/mini-apps/sdk/kinbot-sdk.js");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("content-type").startsWith("application/javascript"));
+        QCOMPARE(r.header("cache-control"), QByteArray("public, max-age=3600"));
+        QVERIFY(r.body.contains("window.KinBot") || r.body.contains("KinBot"));
+        QVERIFY(r.body.contains("1.16.0"));
+        QVERIFY(fx->api->get("/api/mini-apps/sdk/kinbot-sdk.css").header("content-type").startsWith("text/css"));
+        QCOMPARE(fx->api->get("/api/mini-apps/sdk/kinbot-react.d.ts").header("content-type"), QByteArray("application/typescript"));
+        QCOMPARE(fx->api->get("/api/mini-apps/sdk/nope.js").status, 404);
+        r = fx->api->get("/api/mini-apps/sdk/vendor/react.js");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.contains("export"));
+        QVERIFY(fx->api->get("/api/mini-apps/sdk/vendor/react-dom-client.js").status == 200);
+
+        const QString id = createApp(QStringLiteral("jsx")).value(QStringLiteral("id")).toString();
+        QCOMPARE(putFile(id, "index.html", QStringLiteral("<head></head><body><script type=\"text/jsx\">const el = <b>x</b>;</script></body>")).status, 200);
+        r = fx->api->get(base(id) + "/serve");
+        QVERIFY(!r.body.contains("text/jsx"));
+        QVERIFY2(r.body.contains("React.createElement(\"b\""), r.body.constData());
+        QVERIFY(r.body.contains("from \"react\"") || r.body.contains("from 'react'"));
+        QCOMPARE(putFile(id, "comp/app.jsx", QStringLiteral("export const App = () => <div className=\"a\">hi</div>;")).status, 200);
+        r = fx->api->get(base(id) + "/static/comp/app.jsx");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("content-type").startsWith("application/javascript"));
+        QVERIFY(r.body.contains("React.createElement(\"div\""));
+        QCOMPARE(fx->api->get(base(id) + "/static/comp/app.jsx", {{"If-None-Match", r.header("etag")}}).status, 304);
+        QCOMPARE(putFile(id, "comp/bad.jsx", QStringLiteral("export const X = () => <div>;")).status, 200);
+        r = fx->api->get(base(id) + "/static/comp/bad.jsx");
+        QCOMPARE(r.status, 500);
+        QVERIFY(r.body.contains("console.error"));
+        QVERIFY(r.body.contains("bad.jsx"));
+    }
+
     void servingUnits()
     {
         // The JSX paths without a transpiler: inline blocks become module scripts that report the failure.

@@ -9,6 +9,7 @@
 #include "api/MemoriesController.h"
 #include "api/KnowledgeController.h"
 #include "api/MessagesController.h"
+#include "api/MiniAppBackendController.h"
 #include "api/MiniAppsController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
@@ -34,7 +35,7 @@ QList<Route> buildRouteTable(const Controllers &c)
     constexpr qint64 miniAppFileBody = 8 * 1024 * 1024; // a 5 MB file as base64 JSON
     constexpr bool spool = true; // uploads: big bodies go to disk as they arrive
 
-    return {
+    QList<Route> routes{
         // --- system ---
         {"GET", "/api/health", A::Public, h(c.system, &SystemController::health)},
         {"GET", "/api/sse", A::Member, h(c.system, &SystemController::sse), env, 0, true},
@@ -224,6 +225,11 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/mini-apps/:id/serve", A::Member, h(c.miniApps, &MiniAppsController::serve)},
         {"GET", "/api/mini-apps/:id/static/*", A::Member, h(c.miniApps, &MiniAppsController::staticFile)},
     };
+    // The app's own backend: every method, at /api and below.
+    for (const char *method : {"GET", "POST", "PUT", "PATCH", "DELETE"})
+        for (const char *pattern : {"/api/mini-apps/:id/api", "/api/mini-apps/:id/api/*"})
+            routes.append({method, QLatin1String(pattern), A::Member, h(c.miniAppBackend, &MiniAppBackendController::handle)});
+    return routes;
 }
 
 } // namespace kinbot

@@ -13,6 +13,7 @@ class FileStorageController;
 class KinWizardController;
 class KinsController;
 class KnowledgeController;
+class MiniAppBackendController;
 class MiniAppsController;
 class MessagesController;
 class ProvidersController;
@@ -39,6 +40,7 @@ struct Controllers
     CompactingController &compacting;
     KnowledgeController &knowledge;
     MiniAppsController &miniApps;
+    MiniAppBackendController &miniAppBackend;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -51,6 +51,8 @@ public:
     // Header lookup by lower-case name.
     QByteArray header(const QByteArray &lowerName) const { return m_headers.value(lowerName); }
     bool hasHeader(const QByteArray &lowerName) const { return m_headers.contains(lowerName); }
+    // Every request header, lower-case names (the last value of a repeated header).
+    const QHash<QByteArray, QByteArray> &headers() const { return m_headers; }
     const QByteArray &body() const { return m_body; }
     // A spooled body is a read-only view of a mapped temporary file that lives as long as this exchange: data taken
     // from it without a deep copy (MultipartForm views) must not outlive the exchange.

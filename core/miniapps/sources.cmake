@@ -11,6 +11,7 @@ set(KINBOT_MINIAPP_SOURCES
   miniapps/MiniAppStore.cpp miniapps/MiniAppStore.h
   miniapps/MiniAppTemplates.cpp miniapps/MiniAppTemplates.h
   engine/tools/MiniAppTools.cpp engine/tools/MiniAppTools.h
+  api/MiniAppBackendController.cpp api/MiniAppBackendController.h
   api/MiniAppEventStreams.cpp api/MiniAppEventStreams.h
   api/MiniAppsController.cpp api/MiniAppsController.h
   ${PROJECT_SOURCE_DIR}/sdk/sdk.qrc
