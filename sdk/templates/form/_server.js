@@ -1,7 +1,8 @@
 // Backend of the form template: validates submissions on the server (never trust the browser) and keeps the
 // latest ones in app storage. Served at /api/mini-apps/<id>/api/*.
 const TOPICS = ['question', 'feedback', 'bug', 'other'];
-const MAX_KEPT = 50; // one storage value holds at most 64 KiB of JSON
+const MAX_KEPT = 50;
+const MAX_CHARS = 60000; // one storage value holds at most 64 KiB of JSON: drop the oldest beyond that
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function validate(body) {
@@ -42,7 +43,9 @@ export default function (ctx) {
     }
     const submission = { id: Date.now().toString(36) + Math.random().toString(36).slice(2, 6), ...value, createdAt: Date.now() };
     const list = (await ctx.storage.get('submissions')) || [];
-    await ctx.storage.set('submissions', [submission, ...list].slice(0, MAX_KEPT));
+    let kept = [submission, ...list].slice(0, MAX_KEPT);
+    while (kept.length > 1 && JSON.stringify(kept).length > MAX_CHARS) kept = kept.slice(0, -1);
+    await ctx.storage.set('submissions', kept);
     ctx.events.emit('submission', { id: submission.id, name: submission.name });
     ctx.log.info('new submission ' + submission.id);
     return c.json({ submission }, 201);
