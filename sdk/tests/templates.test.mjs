@@ -338,6 +338,8 @@ for (const id of BACKEND_IDS) {
     assert.match(code, /new ctx\.Hono\(\)/);
     assert.match(code, /return app;/);
     assert.doesNotMatch(code, /\b(?:process|require|Buffer|__dirname|Bun|Deno)\b|^\s*import\s/m, 'no Node APIs, no imports');
+    assert.doesNotMatch(code, /\.replaceAll\(|\.matchAll\(|Promise\.(?:allSettled|any)\b|\bstructuredClone\b|\bIntl\.|\bBigInt\b|\bcrypto\.|\.toLocale\w*\(/,
+      'no built-ins missing from the backend engine (ES2016 + the runtime polyfills)');
     if (ESBUILD) esbuild(['--loader=js', '--format=iife', '--global-name=__backend', '--target=es2016'], src);
   });
 }
