@@ -344,6 +344,19 @@ for (const id of BACKEND_IDS) {
   });
 }
 
+test('every backend call a page makes has a matching route in its _server.js', async () => {
+  for (const id of BACKEND_IDS) {
+    const { app } = await loadBackend(id);
+    const code = stripJsComments(jsxBlocks(read(TEMPLATES_DIR, id, 'index.html'))[0]);
+    const calls = [...code.matchAll(/\b(?:api\.(get|post|put|patch|delete)|useApi)\(\s*'([^']+)'/g)]
+      .map((m) => ({ method: (m[1] || 'get').toUpperCase(), path: m[2].split('?')[0].replace(/\/$/, '/some-id') }));
+    assert.ok(calls.length >= 2, `${id}: the page calls its backend`);
+    for (const c of calls) {
+      assert.ok(app.routes.some((r) => r.method === c.method && matchRoute(r.path, c.path)), `${id}: no route for ${c.method} ${c.path}`);
+    }
+  }
+});
+
 test('form backend: invalid → 400 with field errors (nothing stored), valid → 201 and stored', async () => {
   const { app, store, emitted } = await loadBackend('form');
   let r = await call(app, 'POST', '/submissions', {});
