@@ -15,4 +15,5 @@ set(KINBOT_MINIAPP_SOURCES
   api/MiniAppEventStreams.cpp api/MiniAppEventStreams.h
   api/MiniAppsController.cpp api/MiniAppsController.h
   ${PROJECT_SOURCE_DIR}/sdk/sdk.qrc
+  ${PROJECT_SOURCE_DIR}/sdk/templates.qrc
 )
