@@ -74,6 +74,7 @@ static void initResources()
     Q_INIT_RESOURCE(migrations);
     Q_INIT_RESOURCE(web);
     Q_INIT_RESOURCE(sdk);
+    Q_INIT_RESOURCE(templates);
 }
 
 namespace kinbot {

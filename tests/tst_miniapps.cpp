@@ -796,6 +796,42 @@ private Q_SLOTS:
         QVERIFY(r.body.contains("bad.jsx"));
     }
 
+    void templatesAndDocsForTheKin()
+    {
+        const QJsonObject list = fx->runTool(QStringLiteral("get_mini_app_templates"), kinId, {});
+        const QJsonArray templates = list.value(QStringLiteral("templates")).toArray();
+        QVERIFY2(templates.size() >= 10, QJsonDocument(list).toJson().constData());
+        QStringList ids;
+        for (const QJsonValue &t : templates)
+            ids.append(t.toObject().value(QStringLiteral("id")).toString());
+        QVERIFY(ids.contains(QStringLiteral("form")));
+        const QJsonObject form = fx->runTool(QStringLiteral("get_mini_app_templates"), kinId, {{QStringLiteral("template_id"), QStringLiteral("form")}})
+                                     .value(QStringLiteral("template")).toObject();
+        QVERIFY(form.value(QStringLiteral("files")).toObject().value(QStringLiteral("index.html")).toString().contains(QStringLiteral("text/jsx")));
+        QVERIFY(fx->runTool(QStringLiteral("get_mini_app_templates"), kinId, {{QStringLiteral("template_id"), QStringLiteral("nope")}}).contains(QStringLiteral("error")));
+        for (const QString &section : {QStringLiteral("overview"), QStringLiteral("backend"), QStringLiteral("hooks"), QStringLiteral("all")})
+            QVERIFY2(fx->runTool(QStringLiteral("get_mini_app_docs"), kinId, {{QStringLiteral("section"), section}}).value(QStringLiteral("docs")).toString().size() > 200,
+                     qPrintable(section));
+        QVERIFY(fx->runTool(QStringLiteral("get_mini_app_docs"), kinId, {}).value(QStringLiteral("docs")).toString().contains(QStringLiteral("ctx.storage")));
+
+        // Every template becomes an app whose page is served, and whose backend (when it has one) loads.
+        for (const QString &t : ids) {
+            const QJsonObject r = fx->runTool(QStringLiteral("create_mini_app"), kinId,
+                                              {{QStringLiteral("name"), t}, {QStringLiteral("slug"), t}, {QStringLiteral("template"), t}});
+            const QString id = r.value(QStringLiteral("appId")).toString();
+            QVERIFY2(!id.isEmpty(), QJsonDocument(r).toJson().constData());
+            const HttpResponse page = fx->api->get(base(id) + "/serve");
+            QCOMPARE(page.status, 200);
+            QVERIFY2(!page.body.contains("text/jsx") && !page.body.contains("transpilation failed"), qPrintable(t));
+            const QJsonObject app = fx->api->get(base(id)).json().value(QStringLiteral("app")).toObject();
+            if (app.value(QStringLiteral("hasBackend")).toBool()) {
+                // A route the template does not have: Hono's 404 proves the backend loaded (a load failure is a 500).
+                const HttpResponse probe = fx->api->get(base(id) + "/api/__probe__");
+                QVERIFY2(probe.status == 404, qPrintable(t + QStringLiteral(": ") + QString::fromUtf8(probe.body)));
+            }
+        }
+    }
+
     void servingUnits()
     {
         // The JSX paths without a transpiler: inline blocks become module scripts that report the failure.
