@@ -91,8 +91,8 @@ private Q_SLOTS:
         const QList<QByteArray> cookie = fx.admin.cookie.split('=');
         const QUrl origin(QStringLiteral("http://127.0.0.1:%1/").arg(fx.server.port()));
         profile.cookieStore()->setCookie(QNetworkCookie(cookie.value(0), fx.admin.cookie.mid(cookie.value(0).size() + 1)), origin);
-        auto *page = new LoggingPage(&profile);
-        QWebEngineView view;
+        QWebEngineView view; // destroyed before the profile, and the page with it
+        auto *page = new LoggingPage(&profile, &view);
         view.setPage(page);
         view.resize(480, 640);
         view.show();
