@@ -34,6 +34,7 @@
 #include "engine/tools/KnowledgeTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
+#include "engine/tools/WakeupTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
@@ -44,6 +45,8 @@
 #include "memory/MemoryService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
+#include "scheduling/Scheduler.h"
+#include "scheduling/WakeupService.h"
 #include "events/EventBus.h"
 #include "http/AuthGuard.h"
 #include "http/Exchange.h"
@@ -86,6 +89,8 @@ Platform::Platform(ServerConfig config, const Clock &clock, QObject *parent)
 Platform::~Platform()
 {
     m_http.reset(); // stop serving before the services go
+    m_wakeups.reset(); // no wake-up fires into a queue that is going away
+    m_scheduler.reset();
     m_sweepTimer.stop();
     m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
     m_engine.reset(); // running turns hold clients of the network manager
@@ -233,6 +238,11 @@ Result<quint16> Platform::start()
         m_memories->provideContext(r, ctx, std::move(done));
     });
     registerKnowledgeTools(*m_tools, *m_knowledge);
+    // One scheduler for everything timed by the clock; wake-ups put their messages in the Kins' queues.
+    m_scheduler = std::make_unique<Scheduler>(m_clock);
+    m_wakeups = std::make_unique<WakeupService>(*m_db, m_clock, *m_scheduler, *m_kins, *m_logger,
+                                                [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
+    registerWakeupTools(*m_tools, *m_wakeups, *m_kins, m_clock);
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
@@ -296,6 +306,9 @@ Result<quint16> Platform::start()
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
+    // Wake-ups the app was closed over fire now, once (missed-run policy in WakeupService.h).
+    if (Status st = m_wakeups->start(); !st)
+        m_logger->error(QStringLiteral("wakeups"), QStringLiteral("Wake-ups could not be armed"), {{QStringLiteral("error"), st.error().message}});
     if (Status st = m_knowledge->start(); !st)
         m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();

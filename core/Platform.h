@@ -44,6 +44,7 @@ class ProvidersController;
 class QueueStore;
 class QuickSessionStore;
 class QuickSessionsController;
+class Scheduler;
 class SecretBox;
 class UploadStore;
 class ToolRegistry;
@@ -63,6 +64,7 @@ class VaultController;
 class MemoriesController;
 class VaultService;
 class VersionChecker;
+class WakeupService;
 
 QString kinbotVersion();
 
@@ -100,6 +102,8 @@ public:
     memory::MemoryMaintenance &memoryMaintenance() { return *m_maintenance; }
     CompactingService &compacting() { return *m_compacting; }
     KnowledgeService &knowledge() { return *m_knowledge; }
+    Scheduler &scheduler() { return *m_scheduler; }
+    WakeupService &wakeups() { return *m_wakeups; }
 
 private:
     void sweepStoredFiles();
@@ -140,6 +144,8 @@ private:
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<WakeupService> m_wakeups;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
