@@ -28,6 +28,8 @@ class AuthController;
 class AuthGuard;
 class CompactingController;
 class CompactingService;
+class CronService;
+class CronsController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -104,6 +106,7 @@ public:
     KnowledgeService &knowledge() { return *m_knowledge; }
     Scheduler &scheduler() { return *m_scheduler; }
     WakeupService &wakeups() { return *m_wakeups; }
+    CronService &crons() { return *m_crons; }
 
 private:
     void sweepStoredFiles();
@@ -146,6 +149,7 @@ private:
     std::unique_ptr<CompactingService> m_compacting;
     std::unique_ptr<Scheduler> m_scheduler;
     std::unique_ptr<WakeupService> m_wakeups;
+    std::unique_ptr<CronService> m_crons;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -161,6 +165,7 @@ private:
     std::unique_ptr<MemoriesController> m_memoriesController;
     std::unique_ptr<CompactingController> m_compactingController;
     std::unique_ptr<KnowledgeController> m_knowledgeController;
+    std::unique_ptr<CronsController> m_cronsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -9,6 +9,7 @@ namespace kinbot {
 class AccountsController;
 class AuthController;
 class CompactingController;
+class CronsController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
@@ -37,6 +38,7 @@ struct Controllers
     MemoriesController &memories;
     CompactingController &compacting;
     KnowledgeController &knowledge;
+    CronsController &crons;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
