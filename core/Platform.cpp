@@ -250,6 +250,9 @@ Result<quint16> Platform::start()
     // Crons: rows, approval and schedule here; a run spawns a task through a CronTaskSpawner (none yet: see CronService.h).
     m_crons = std::make_unique<CronService>(CronService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_notifications, *m_logger});
     registerCronTools(*m_tools, *m_crons, *m_kins);
+    // A Kin going away takes its wake-ups and crons along (rows cascade; jobs and cron events here).
+    connect(m_kins.get(), &KinService::kinRemoved, m_wakeups.get(), &WakeupService::forgetKin);
+    connect(m_kins.get(), &KinService::kinRemoved, m_crons.get(), &CronService::forgetKin);
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });

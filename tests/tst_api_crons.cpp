@@ -335,6 +335,31 @@ private Q_SLOTS:
         QCOMPARE(p.crons().get(id).value().nextRunAt, utcMs("2026-11-23T09:00:00"));
     }
 
+    void deletingAKinStopsItsCronsAndClearsTargets()
+    {
+        KinFixture f;
+        const QString provider = f.addProvider();
+        const QString owner = f.addKin(QStringLiteral("Owner"), provider).value("id").toString();
+        const QString keeper = f.addKin(QStringLiteral("Keeper"), provider).value("id").toString();
+        const QString owned = cronOf(f.api->postJson("/api/crons", cronBody(owner, "0 9 * * *"))).value("id").toString();
+        QJsonObject b = cronBody(keeper, "0 10 * * *");
+        b.insert("targetKinId", owner);
+        const QString targeting = cronOf(f.api->postJson("/api/crons", b)).value("id").toString();
+        QVERIFY(!owned.isEmpty() && !targeting.isEmpty());
+        auto sse = f.openSse();
+        QCOMPARE(f.api->del("/api/kins/" + owner.toUtf8()).status, 200);
+        auto deleted = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, "cron:deleted"); });
+        QVERIFY(deleted.has_value());
+        QCOMPARE(deleted->data.value("cronId").toString(), owned);
+        auto updated = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, "cron:updated"); });
+        QVERIFY(updated.has_value());
+        QCOMPARE(updated->data.value("cronId").toString(), targeting);
+        QVERIFY(!f.server.platform().scheduler().contains("cron:" + owned));
+        const QJsonArray left = f.api->get("/api/crons").json().value("crons").toArray();
+        QCOMPARE(left.size(), 1);
+        QVERIFY(left[0].toObject().value("targetKinId").isNull());
+    }
+
     void missedRunsAfterARestartRunOnce()
     {
         QTemporaryDir dir;

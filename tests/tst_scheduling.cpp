@@ -563,8 +563,10 @@ private Q_SLOTS:
         const QString id = f.runTool(QStringLiteral("wake_me_in"), a, {{"seconds", 60}, {"target_kin_slug", "stayer"}})
                                .value(QStringLiteral("wakeup_id")).toString();
         QVERIFY(!id.isEmpty());
+        QVERIFY(f.server.platform().scheduler().contains(QStringLiteral("wakeup:") + id));
         QCOMPARE(f.api->del("/api/kins/" + a.toUtf8()).status, 200);
         QVERIFY(wakeupRow(f.server.platform(), id).isEmpty());
+        QVERIFY(!f.server.platform().scheduler().contains(QStringLiteral("wakeup:") + id));
         f.server.clock().advanceMs(61000);
         spin(100);
         QCOMPARE(wakeupItems(f.server.platform(), b).size(), 0);

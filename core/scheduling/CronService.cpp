@@ -341,6 +341,22 @@ void CronService::fire(const QString &id, qint64 dueMs)
     Q_EMIT cronFired(c.id, spawned, late);
 }
 
+void CronService::forgetKin(const QString &kinId)
+{
+    auto all = m_store.list();
+    if (!all)
+        return;
+    for (CronRecord c : all.value()) {
+        if (c.kinId == kinId) {
+            m_d.scheduler.cancel(jobId(c.id));
+            announce(QStringLiteral("cron:deleted"), c);
+        } else if (c.targetKinId == kinId) {
+            c.targetKinId.clear();
+            announce(QStringLiteral("cron:updated"), c);
+        }
+    }
+}
+
 Result<CronRecord> CronService::get(const QString &id) const
 {
     auto found = m_store.find(id);

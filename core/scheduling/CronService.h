@@ -99,6 +99,10 @@ public:
     Result<CronRecord> get(const QString &id) const;
     Result<QList<CronRecord>> list(const QString &kinId = {}) const;
 
+    // The Kin is about to be deleted (its crons cascade, crons targeting it lose their target): stops their jobs and
+    // announces cron:deleted / cron:updated as the reference does.
+    void forgetKin(const QString &kinId);
+
     // The wire object of rest.md §3.13 (+ nextRunAt).
     QJsonObject toJson(const CronRecord &c) const;
     // The first run strictly after `afterMs`, or 0 (a past one-off, an expression that never matches).

@@ -139,6 +139,13 @@ Result<QList<WakeupRecord>> WakeupService::pending(const QString &callerKinId) c
     return m_store.pendingOf(callerKinId);
 }
 
+void WakeupService::forgetKin(const QString &kinId)
+{
+    if (auto ids = m_store.pendingInvolving(kinId))
+        for (const QString &id : ids.value())
+            m_scheduler.cancel(jobId(id));
+}
+
 void WakeupService::arm(const WakeupRecord &w)
 {
     const QString id = w.id;

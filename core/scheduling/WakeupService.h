@@ -64,6 +64,9 @@ public:
     // The caller's pending wake-ups, soonest first.
     Result<QList<WakeupRecord>> pending(const QString &callerKinId) const;
 
+    // The Kin is about to be deleted (its wake-ups, set or received, cascade): drops their jobs.
+    void forgetKin(const QString &kinId);
+
     // The message a fire puts in the queue (exposed for tests and docs).
     QString messageFor(const WakeupRecord &w, qint64 dueMs, qint64 nowMs, bool last) const;
 

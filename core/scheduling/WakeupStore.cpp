@@ -57,6 +57,18 @@ Result<QList<WakeupRecord>> WakeupStore::allPending() const
                    fromRow);
 }
 
+Result<QStringList> WakeupStore::pendingInvolving(const QString &kinId) const
+{
+    auto rows = m_db.selectAll(QStringLiteral("SELECT id FROM scheduled_wakeups WHERE status = 'pending' AND (caller_kin_id = ? OR target_kin_id = ?)"),
+                               {kinId, kinId});
+    if (!rows)
+        return rows.error();
+    QStringList ids;
+    for (const auto &r : rows.value())
+        ids << r.value(0).toString();
+    return ids;
+}
+
 Result<int> WakeupStore::pendingCount(const QString &callerKinId) const
 {
     auto r = m_db.selectOne(QStringLiteral("SELECT count(*) FROM scheduled_wakeups WHERE caller_kin_id = ? AND status = 'pending'"),

@@ -38,6 +38,8 @@ public:
     // Pending ones, soonest first: of one caller, or all of them (startup).
     Result<QList<WakeupRecord>> pendingOf(const QString &callerKinId) const;
     Result<QList<WakeupRecord>> allPending() const;
+    // Pending ones a Kin set or receives.
+    Result<QStringList> pendingInvolving(const QString &kinId) const;
     Result<int> pendingCount(const QString &callerKinId) const;
     // Moves a pending recurring one to its next time.
     Status reschedule(const QString &id, qint64 fireAt);
