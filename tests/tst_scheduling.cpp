@@ -579,7 +579,7 @@ private Q_SLOTS:
         FakeLlmServer fake;
         QVERIFY(fake.listen());
         const qint64 t0 = utcMs("2026-11-22T08:00:00Z");
-        QString kinId, oneShot, recurring, expired, future;
+        QString kinId, oneShot, recurring, expired, future, slow;
         {
             TestServer s(sameDir, t0);
             QVERIFY2(s.ok(), qPrintable(s.error()));
@@ -597,6 +597,7 @@ private Q_SLOTS:
             recurring = w.wakeEvery(kinId, 300, QStringLiteral("check the inbox"), std::nullopt).value().id;
             expired = w.wakeEvery(kinId, 600, QStringLiteral("short watch"), 1800).value().id;
             future = w.wakeIn(kinId, 86400, QStringLiteral("tomorrow")).value().id;
+            slow = w.wakeEvery(kinId, 7200, QStringLiteral("slow cadence"), std::nullopt).value().id;
             // The app is closed here, before anything was due.
         }
         // Reopened three hours later: 36 intervals of the recurring one were missed, the one-shot is 2 h 50 late,
@@ -605,16 +606,20 @@ private Q_SLOTS:
         TestServer s2(sameDir, t1);
         QVERIFY2(s2.ok(), qPrintable(s2.error()));
         Platform &p = s2.platform();
-        QTRY_COMPARE(wakeupItems(p, kinId).size(), 3);
+        QTRY_COMPARE(wakeupItems(p, kinId).size(), 4);
         spin(200);
         const QList<QVariantList> items = wakeupItems(p, kinId);
-        QCOMPARE(items.size(), 3); // once each, no catch-up burst
-        QString plants, inbox, watch;
+        QCOMPARE(items.size(), 4); // once each, no catch-up burst
+        QString plants, inbox, watch, slowOne;
         for (const QVariantList &i : items) {
             const QString c = i.value(0).toString();
             QVERIFY2(c.contains(QStringLiteral("late")), qPrintable(c));
-            (c.contains(QStringLiteral("water the plants")) ? plants : c.contains(QStringLiteral("check the inbox")) ? inbox : watch) = c;
+            (c.contains(QStringLiteral("water the plants")) ? plants
+             : c.contains(QStringLiteral("check the inbox")) ? inbox
+             : c.contains(QStringLiteral("slow cadence"))   ? slowOne
+                                                             : watch) = c;
         }
+        QVERIFY(!slowOne.isEmpty());
         QVERIFY(plants.startsWith(QStringLiteral("⏰")));
         QVERIFY(plants.contains(QStringLiteral("2026-11-22 08:10")));
         QVERIFY(inbox.startsWith(QStringLiteral("🔁")));
@@ -624,14 +629,16 @@ private Q_SLOTS:
         // The recurring one re-arms from now, not on the old cadence.
         QCOMPARE(wakeupRow(p, recurring).value(0).toString(), QStringLiteral("pending"));
         QCOMPARE(wakeupRow(p, recurring).value(1).toLongLong(), t1 + 300000);
+        // Even when its old cadence would come sooner (due 10:00, ran late at 11:00, old cadence 12:00): from now.
+        QCOMPARE(wakeupRow(p, slow).value(1).toLongLong(), t1 + 7200000);
         QCOMPARE(wakeupRow(p, future).value(0).toString(), QStringLiteral("pending"));
         QCOMPARE(wakeupRow(p, future).value(1).toLongLong(), t0 + 86400000);
         // The Kin takes its turns.
         QVERIFY(fake.waitForChatRequests(1, 5000));
         // And the recurring one carries on, on time now.
         s2.clock().advanceMs(300000);
-        QTRY_COMPARE(wakeupItems(p, kinId).size(), 4);
-        QVERIFY(!wakeupItems(p, kinId)[3].value(0).toString().contains(QStringLiteral("late")));
+        QTRY_COMPARE(wakeupItems(p, kinId).size(), 5);
+        QVERIFY(!wakeupItems(p, kinId)[4].value(0).toString().contains(QStringLiteral("late")));
     }
 };
 
