@@ -248,7 +248,8 @@ Result<quint16> Platform::start()
                                                 [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
     registerWakeupTools(*m_tools, *m_wakeups, *m_kins, m_clock);
     // Crons: rows, approval and schedule here; a run spawns a task through a CronTaskSpawner (none yet: see CronService.h).
-    m_crons = std::make_unique<CronService>(CronService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_notifications, *m_logger});
+    m_crons = std::make_unique<CronService>(CronService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_notifications, *m_logger},
+                                            m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
     registerCronTools(*m_tools, *m_crons, *m_kins);
     // A Kin going away takes its wake-ups and crons along (rows cascade; jobs and cron events here).
     connect(m_kins.get(), &KinService::kinRemoved, m_wakeups.get(), &WakeupService::forgetKin);

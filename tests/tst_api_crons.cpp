@@ -360,6 +360,27 @@ private Q_SLOTS:
         QVERIFY(left[0].toObject().value("targetKinId").isNull());
     }
 
+    void theTimeZoneComesFromTheConfiguration()
+    {
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("KINBOT_TIMEZONE"), QStringLiteral("Mars/Olympus"));
+        auto bad = parseServerConfig({QStringLiteral("kinbot-server")}, env);
+        QVERIFY(!bad.ok());
+        QVERIFY(bad.error().message.contains(QStringLiteral("KINBOT_TIMEZONE")));
+        env.insert(QStringLiteral("KINBOT_TIMEZONE"), QStringLiteral("Asia/Tokyo"));
+        auto good = parseServerConfig({QStringLiteral("kinbot-server")}, env);
+        QVERIFY(good.ok());
+        QCOMPARE(good->config.timeZone, QStringLiteral("Asia/Tokyo"));
+
+        KinFixture f([](ServerConfig &c) { c.timeZone = QStringLiteral("Asia/Tokyo"); });
+        QCOMPARE(f.server.platform().crons().timeZone().id(), QByteArray("Asia/Tokyo"));
+        f.server.clock().setNowMs(utcMs("2026-11-22T08:30:00"));
+        const QString kinId = f.addKin(QStringLiteral("Tokyoite"), f.addProvider()).value("id").toString();
+        // 09:00 in Tokyo is 00:00 UTC: the next one is tomorrow's.
+        const QJsonObject c = cronOf(f.api->postJson("/api/crons", cronBody(kinId, "0 9 * * *")));
+        QCOMPARE(c.value("nextRunAt").toDouble(), double(utcMs("2026-11-23T00:00:00")));
+    }
+
     void missedRunsAfterARestartRunOnce()
     {
         QTemporaryDir dir;

@@ -29,6 +29,7 @@ struct ServerConfig
     QString authSecret;                    // KINBOT_AUTH_SECRET; default = the encryption key (as the reference does)
     int toolsMaxSteps = 100;               // KINBOT_TOOLS_MAX_STEPS: model steps per turn when the Kin has tools (1–1000)
     int contextWindow = 128000;            // KINBOT_CONTEXT_WINDOW: tokens assumed for a model's context (1000–10000000)
+    QString timeZone;                      // KINBOT_TIMEZONE: IANA zone of cron schedules (e.g. Europe/Paris); empty = the system's
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     bool quiet = false;                    // --quiet: no log lines on stderr
 
