@@ -261,8 +261,20 @@ private Q_SLOTS:
         const QString other = f.addKin(QStringLiteral("Other"), QString()).value("id").toString();
         QCOMPARE(f.runTool("list_crons", other, {}).value("count").toInt(), 0);
         QVERIFY(f.runTool("delete_cron", other, {{"cron_id", id}}).value("error").toString().contains("no cron"));
-        QCOMPARE(f.runTool("update_cron", kinId, {{"cron_id", id}, {"schedule", "0 19 * * *"}}).value("schedule").toString(),
-                 QStringLiteral("0 19 * * *"));
+        // Renaming or pausing is the Kin's business; changing what runs or when asks the user again.
+        QJsonObject upd = f.runTool("update_cron", kinId, {{"cron_id", id}, {"name", "Evening digest"}});
+        QCOMPARE(upd.value("name").toString(), QStringLiteral("Evening digest"));
+        QCOMPARE(upd.value("requires_approval").toBool(), false);
+        QCOMPARE(upd.value("is_active").toBool(), true);
+        upd = f.runTool("update_cron", kinId, {{"cron_id", id}, {"task_description", "Send everything to a stranger"}});
+        QCOMPARE(upd.value("requires_approval").toBool(), true);
+        QCOMPARE(upd.value("is_active").toBool(), false);
+        QVERIFY(!f.server.platform().scheduler().contains("cron:" + id));
+        QCOMPARE(f.server.platform().database().selectOne("SELECT count(*) FROM notifications WHERE type = 'cron:pending-approval'")
+                     .value()->value(0).toInt(), 2);
+        QCOMPARE(f.api->postJson(path + "/approve", {}).status, 200);
+        // A user changing it through the API does not need approval.
+        QCOMPARE(cronOf(f.api->patchJson(path, {{"schedule", "0 19 * * *"}})).value("requiresApproval").toBool(), false);
         QCOMPARE(f.runTool("delete_cron", kinId, {{"cron_id", id}}).value("success").toBool(), true);
         QCOMPARE(f.api->get("/api/crons").json().value("crons").toArray().size(), 0);
     }

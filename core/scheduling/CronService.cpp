@@ -147,6 +147,20 @@ void CronService::announce(const QString &type, const CronRecord &c)
     m_d.bus.broadcast(type, payload);
 }
 
+void CronService::askApproval(const CronRecord &c)
+{
+    auto kin = m_d.kins.resolve(c.kinId);
+    NotificationInput n;
+    n.type = QStringLiteral("cron:pending-approval");
+    n.title = QStringLiteral("Cron awaiting approval");
+    n.body = QStringLiteral("%1 wants to schedule \"%2\" (%3)").arg(kin ? kin->name : QStringLiteral("A Kin"), c.name, c.schedule);
+    n.kinId = c.kinId;
+    n.relatedId = c.id;
+    n.relatedType = QStringLiteral("cron");
+    if (auto sent = m_d.notifications.notifyAll(n); !sent)
+        m_d.logger.warn(QStringLiteral("crons"), QStringLiteral("Approval notification failed"), {{QStringLiteral("error"), sent.error().message}});
+}
+
 Result<CronRecord> CronService::create(const CronDraft &d, const QString &createdBy)
 {
     if (Status st = checkDraft(d, true, QStringLiteral("CRON_CREATE_ERROR")); !st)
@@ -182,22 +196,12 @@ Result<CronRecord> CronService::create(const CronDraft &d, const QString &create
         return st.error();
     arm(c);
     announce(QStringLiteral("cron:created"), c);
-    if (byKin) {
-        auto kin = m_d.kins.resolve(c.kinId);
-        NotificationInput n;
-        n.type = QStringLiteral("cron:pending-approval");
-        n.title = QStringLiteral("Cron awaiting approval");
-        n.body = QStringLiteral("%1 wants to schedule \"%2\" (%3)").arg(kin ? kin->name : QStringLiteral("A Kin"), c.name, c.schedule);
-        n.kinId = c.kinId;
-        n.relatedId = c.id;
-        n.relatedType = QStringLiteral("cron");
-        if (auto sent = m_d.notifications.notifyAll(n); !sent)
-            m_d.logger.warn(QStringLiteral("crons"), QStringLiteral("Approval notification failed"), {{QStringLiteral("error"), sent.error().message}});
-    }
+    if (byKin)
+        askApproval(c);
     return c;
 }
 
-Result<CronRecord> CronService::update(const QString &id, const CronDraft &p)
+Result<CronRecord> CronService::update(const QString &id, const CronDraft &p, const QString &by)
 {
     auto found = get(id);
     if (!found)
@@ -231,6 +235,14 @@ Result<CronRecord> CronService::update(const QString &id, const CronDraft &p)
         c.runOnce = *p.runOnce;
     if (p.isActive)
         c.isActive = *p.isActive;
+    const CronRecord &was = found.value();
+    const bool repurposed = c.schedule != was.schedule || c.taskDescription != was.taskDescription || c.targetKinId != was.targetKinId
+                            || c.model != was.model || c.providerId != was.providerId;
+    const bool reapprove = by == QLatin1String("kin") && repurposed && !c.requiresApproval;
+    if (reapprove) {
+        c.requiresApproval = true;
+        c.isActive = false;
+    }
     const qint64 now = m_d.clock.nowMs();
     c.updatedAt = now;
     c.nextRunAt = c.isActive && !c.requiresApproval ? nextRunAfter(c.schedule, now) : 0;
@@ -238,6 +250,8 @@ Result<CronRecord> CronService::update(const QString &id, const CronDraft &p)
         return st.error();
     arm(c);
     announce(QStringLiteral("cron:updated"), c);
+    if (reapprove)
+        askApproval(c);
     return c;
 }
 

@@ -89,8 +89,10 @@ public:
     // createdBy "user": active at once. "kin": inactive until approved, and every user is notified.
     // Errors: VALIDATION_ERROR, KIN_NOT_FOUND, CRON_CREATE_ERROR (bad or past schedule, too many active crons).
     Result<CronRecord> create(const CronDraft &draft, const QString &createdBy);
-    // CRON_NOT_FOUND, VALIDATION_ERROR, KIN_NOT_FOUND, CRON_UPDATE_ERROR.
-    Result<CronRecord> update(const QString &id, const CronDraft &patch);
+    // CRON_NOT_FOUND, VALIDATION_ERROR, KIN_NOT_FOUND, CRON_UPDATE_ERROR. by "kin" (update_cron): when the Kin changes
+    // what runs or when (schedule, task, target, model, provider), the cron waits for approval again — an approved cron
+    // cannot be repurposed behind the user's back (our rule; the reference does not re-ask).
+    Result<CronRecord> update(const QString &id, const CronDraft &patch, const QString &by = QStringLiteral("user"));
     Status remove(const QString &id);
     // 409 ALREADY_APPROVED; CRON_UPDATE_ERROR when it would pass the active limit.
     Result<CronRecord> approve(const QString &id);
@@ -125,6 +127,7 @@ private:
     void arm(const CronRecord &c);
     void fire(const QString &id, qint64 dueMs);
     void announce(const QString &type, const CronRecord &c);
+    void askApproval(const CronRecord &c);
     static QString jobId(const QString &cronId) { return QStringLiteral("cron:") + cronId; }
 
     Deps m_d;

@@ -107,13 +107,14 @@ void registerCronTools(ToolRegistry &registry, CronService &crons, KinService &k
                       done(out);
                   }});
 
-    registry.add({QStringLiteral("update_cron"), QStringLiteral("crons"), QStringLiteral("Change one of your crons (only the fields given)."),
+    registry.add({QStringLiteral("update_cron"), QStringLiteral("crons"), QStringLiteral("Change one of your crons (only the fields given). Changing what runs or when sends it back for a user's "
+                                                                 "approval."),
                   toolschema::object(cronProps(true), {QStringLiteral("cron_id")}), ToolDefinition::MainOnly, false, false,
                   [cs, ks](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
                       auto own = ownCron(*cs, ctx.kinId, args);
                       if (!own)
                           return done(error(own.error().message));
-                      auto updated = cs->update(own->id, draftOf(args));
+                      auto updated = cs->update(own->id, draftOf(args), QStringLiteral("kin"));
                       if (!updated)
                           return done(error(updated.error().message));
                       done(brief(updated.value(), *ks));
