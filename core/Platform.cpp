@@ -3,6 +3,7 @@
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
 #include "api/CompactingController.h"
+#include "api/CronsController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -32,12 +33,14 @@
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
 #include "engine/tools/CoreTools.h"
+#include "engine/tools/CronTools.h"
 #include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
 #include "engine/tools/KnowledgeTools.h"
 #include "engine/tools/MiniAppTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
+#include "engine/tools/WakeupTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
@@ -52,6 +55,9 @@
 #include "memory/MemoryService.h"
 #include "notifications/NotificationService.h"
 #include "providers/ProviderService.h"
+#include "scheduling/CronService.h"
+#include "scheduling/Scheduler.h"
+#include "scheduling/WakeupService.h"
 #include "events/EventBus.h"
 #include "http/AuthGuard.h"
 #include "http/Exchange.h"
@@ -96,6 +102,9 @@ Platform::Platform(ServerConfig config, const Clock &clock, QObject *parent)
 Platform::~Platform()
 {
     m_http.reset(); // stop serving before the services go
+    m_wakeups.reset(); // no wake-up fires into a queue that is going away
+    m_crons.reset();
+    m_scheduler.reset();
     m_sweepTimer.stop();
     m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
     m_engine.reset(); // running turns hold clients of the network manager
@@ -243,6 +252,18 @@ Result<quint16> Platform::start()
         m_memories->provideContext(r, ctx, std::move(done));
     });
     registerKnowledgeTools(*m_tools, *m_knowledge);
+    // One scheduler for everything timed by the clock; wake-ups put their messages in the Kins' queues.
+    m_scheduler = std::make_unique<Scheduler>(m_clock);
+    m_wakeups = std::make_unique<WakeupService>(*m_db, m_clock, *m_scheduler, *m_kins, *m_logger,
+                                                [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
+    registerWakeupTools(*m_tools, *m_wakeups, *m_kins, m_clock);
+    // Crons: rows, approval and schedule here; a run spawns a task through a CronTaskSpawner (none yet: see CronService.h).
+    m_crons = std::make_unique<CronService>(CronService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_notifications, *m_logger},
+                                            m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
+    registerCronTools(*m_tools, *m_crons, *m_kins);
+    // A Kin going away takes its wake-ups and crons along (rows cascade; jobs and cron events here).
+    connect(m_kins.get(), &KinService::kinRemoved, m_wakeups.get(), &WakeupService::forgetKin);
+    connect(m_kins.get(), &KinService::kinRemoved, m_crons.get(), &CronService::forgetKin);
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
@@ -279,6 +300,7 @@ Result<quint16> Platform::start()
     m_memoriesController = std::make_unique<MemoriesController>(*m_memories, *m_maintenance, *m_kins, *m_settings);
     m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
     m_knowledgeController = std::make_unique<KnowledgeController>(*m_knowledge, *m_kins);
+    m_cronsController = std::make_unique<CronsController>(*m_crons, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -310,7 +332,7 @@ Result<quint16> Platform::start()
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
-                                      *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController}));
+                                      *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -323,6 +345,11 @@ Result<quint16> Platform::start()
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
+    // Wake-ups the app was closed over fire now, once (missed-run policy in WakeupService.h).
+    if (Status st = m_wakeups->start(); !st)
+        m_logger->error(QStringLiteral("wakeups"), QStringLiteral("Wake-ups could not be armed"), {{QStringLiteral("error"), st.error().message}});
+    if (Status st = m_crons->start(); !st)
+        m_logger->error(QStringLiteral("crons"), QStringLiteral("Crons could not be armed"), {{QStringLiteral("error"), st.error().message}});
     if (Status st = m_knowledge->start(); !st)
         m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();

@@ -28,6 +28,8 @@ class AuthController;
 class AuthGuard;
 class CompactingController;
 class CompactingService;
+class CronService;
+class CronsController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -44,6 +46,7 @@ class ProvidersController;
 class QueueStore;
 class QuickSessionStore;
 class QuickSessionsController;
+class Scheduler;
 class SecretBox;
 class UploadStore;
 class ToolRegistry;
@@ -69,6 +72,7 @@ class MiniAppService;
 class MiniAppsController;
 class VaultService;
 class VersionChecker;
+class WakeupService;
 
 QString kinbotVersion();
 
@@ -113,6 +117,9 @@ public:
     MiniAppService &miniApps() { return *m_miniApps; }
     MiniAppEventStreams &miniAppStreams() { return *m_miniAppStreams; }
     miniapps::BackendHost &miniAppBackends() { return *m_miniAppBackends; }
+    Scheduler &scheduler() { return *m_scheduler; }
+    WakeupService &wakeups() { return *m_wakeups; }
+    CronService &crons() { return *m_crons; }
 
 private:
     void sweepStoredFiles();
@@ -158,6 +165,9 @@ private:
     std::unique_ptr<ToolRegistry> m_tools;
     std::unique_ptr<ConversationEngine> m_engine;
     std::unique_ptr<CompactingService> m_compacting;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<WakeupService> m_wakeups;
+    std::unique_ptr<CronService> m_crons;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -175,6 +185,7 @@ private:
     std::unique_ptr<KnowledgeController> m_knowledgeController;
     std::unique_ptr<MiniAppsController> m_miniAppsController;
     std::unique_ptr<MiniAppBackendController> m_miniAppBackendController;
+    std::unique_ptr<CronsController> m_cronsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

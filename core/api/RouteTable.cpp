@@ -3,6 +3,7 @@
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
 #include "api/CompactingController.h"
+#include "api/CronsController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -134,6 +135,14 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/kins/:id/compacting/summaries", A::Member, h(c.compacting, &CompactingController::summaries)},
         {"GET", "/api/kins/:id/compacting/snapshots", A::Member, h(c.compacting, &CompactingController::snapshots)},
         {"POST", "/api/kins/:id/compacting/rollback", A::Member, h(c.compacting, &CompactingController::rollback)},
+
+        // --- crons (firing spawns tasks: see CronService) ---
+        {"GET", "/api/crons", A::Member, h(c.crons, &CronsController::list)},
+        {"POST", "/api/crons", A::Member, h(c.crons, &CronsController::create)},
+        {"PATCH", "/api/crons/:id", A::Member, h(c.crons, &CronsController::update)},
+        {"DELETE", "/api/crons/:id", A::Member, h(c.crons, &CronsController::remove)},
+        {"POST", "/api/crons/:id/trigger", A::Member, h(c.crons, &CronsController::trigger)},
+        {"POST", "/api/crons/:id/approve", A::Member, h(c.crons, &CronsController::approve)},
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 

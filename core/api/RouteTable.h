@@ -9,6 +9,7 @@ namespace kinbot {
 class AccountsController;
 class AuthController;
 class CompactingController;
+class CronsController;
 class FileStorageController;
 class KinWizardController;
 class KinsController;
@@ -41,6 +42,7 @@ struct Controllers
     KnowledgeController &knowledge;
     MiniAppsController &miniApps;
     MiniAppBackendController &miniAppBackend;
+    CronsController &crons;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

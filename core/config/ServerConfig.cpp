@@ -1,5 +1,7 @@
 #include "config/ServerConfig.h"
 
+#include <QTimeZone>
+
 #include <QCommandLineParser>
 #include <QDir>
 
@@ -115,6 +117,11 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.miniAppMaxAppBytes = qBound(qint64(1), v.toLongLong(), qint64(10240)) * 1024 * 1024;
     if (const QString v = env.value(QStringLiteral("KINBOT_MINIAPP_PING_MS")); !v.isEmpty())
         c.miniAppPingMs = qBound(50, v.toInt(), 3600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_TIMEZONE")).trimmed(); !v.isEmpty()) {
+        if (!QTimeZone(v.toUtf8()).isValid())
+            return ApiError::badRequest(QStringLiteral("INVALID_ARGUMENTS"), QStringLiteral("Invalid KINBOT_TIMEZONE (an IANA zone such as Europe/Paris): ") + v);
+        c.timeZone = v;
+    }
     c.allowPrivateNetwork = env.value(QStringLiteral("KINBOT_ALLOW_PRIVATE_NETWORK")) == QLatin1String("1");
     c.versionCheckUrl = env.value(QStringLiteral("KINBOT_VERSION_CHECK_URL"));
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));

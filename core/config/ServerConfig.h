@@ -32,6 +32,7 @@ struct ServerConfig
     qint64 miniAppMaxFileBytes = 5LL * 1024 * 1024; // KINBOT_MINIAPP_MAX_FILE_MB: one file of a mini-app
     qint64 miniAppMaxAppBytes = 50LL * 1024 * 1024; // KINBOT_MINIAPP_MAX_APP_MB: all files of a mini-app
     int miniAppPingMs = 30000;             // KINBOT_MINIAPP_PING_MS: keep-alive of the mini-app event streams
+    QString timeZone;                      // KINBOT_TIMEZONE: IANA zone of cron schedules (e.g. Europe/Paris); empty = the system's
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     bool quiet = false;                    // --quiet: no log lines on stderr
 

@@ -2,8 +2,10 @@
 
 namespace kinbot::test {
 
-TestServer::TestServer(const std::function<void(ServerConfig &)> &configure)
+TestServer::TestServer(const std::function<void(ServerConfig &)> &configure, std::optional<qint64> clockStartMs)
 {
+    if (clockStartMs)
+        m_clock.setNowMs(*clockStartMs);
     ServerConfig cfg;
     cfg.dataDir = m_dir.path() + QStringLiteral("/data");
     cfg.port = 0;

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace kinbot::test {
 
@@ -26,7 +27,8 @@ struct TestUser
 class TestServer
 {
 public:
-    explicit TestServer(const std::function<void(ServerConfig &)> &configure = {});
+    // clockStartMs: where the manual clock starts (default: the real time now), e.g. to restart "later" on the same data dir.
+    explicit TestServer(const std::function<void(ServerConfig &)> &configure = {}, std::optional<qint64> clockStartMs = std::nullopt);
     ~TestServer();
 
     bool ok() const { return m_started; }
