@@ -76,6 +76,19 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                       }});
     };
     const auto fail = [](const ApiError &e) { return error(e.message); };
+    // A tool on one app, which must be the calling Kin's own (app_id; another Kin's app is "not found").
+    const auto addOwned = [&add](const char *name, const QString &description, const QJsonObject &params,
+                                 std::function<void(MiniAppService &, const MiniApp &, const QJsonObject &, ToolDone)> run,
+                                 QPointer<MiniAppService> service) {
+        add(name, description, params,
+            [run](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                auto app = ownApp(s, ctx, args);
+                if (!app)
+                    return done(error(app.error().message));
+                run(s, app.value(), args, std::move(done));
+            },
+            service);
+    };
 
     QStringList templateIds;
     for (const auto &t : miniapptemplates::all())
@@ -127,7 +140,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("update_mini_app", QStringLiteral("Change a mini-app's name, description, icon, entry file or active state."),
+    addOwned("update_mini_app", QStringLiteral("Change a mini-app's name, description, icon, entry file or active state."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()},
                             {QStringLiteral("name"), prop(QStringLiteral("string"), QStringLiteral("New name"))},
                             {QStringLiteral("description"), prop(QStringLiteral("string"), QStringLiteral("New description"))},
@@ -135,10 +148,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                             {QStringLiteral("entry_file"), prop(QStringLiteral("string"), QStringLiteral("The HTML file served first"))},
                             {QStringLiteral("is_active"), prop(QStringLiteral("boolean"), QStringLiteral("Shown in the sidebar"))}},
                            {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             MiniAppChange c;
             if (args.value(QStringLiteral("name")).isString())
                 c.name = args.value(QStringLiteral("name")).toString();
@@ -149,19 +159,16 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                 c.entryFile = args.value(QStringLiteral("entry_file")).toString();
             if (args.value(QStringLiteral("is_active")).isBool())
                 c.isActive = args.value(QStringLiteral("is_active")).toBool();
-            auto updated = s.update(app->id, c);
+            auto updated = s.update(app.id, c);
             done(updated ? QJsonValue(QJsonObject{{QStringLiteral("app"), brief(updated.value())}}) : QJsonValue(fail(updated.error())));
         },
         svc);
 
-    add("delete_mini_app", QStringLiteral("Delete a mini-app with all its files, storage and snapshots."),
+    addOwned("delete_mini_app", QStringLiteral("Delete a mini-app with all its files, storage and snapshots."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            const Status st = s.remove(app->id);
-            done(st ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("message"), QStringLiteral("Deleted %1").arg(app->name)}})
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            const Status st = s.remove(app.id);
+            done(st ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("message"), QStringLiteral("Deleted %1").arg(app.name)}})
                     : QJsonValue(fail(st.error())));
         },
         svc);
@@ -178,7 +185,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("write_mini_app_file",
+    addOwned("write_mini_app_file",
         QStringLiteral("Write a file of a mini-app (index.html, app.json, components/*.jsx, styles, _server.js for a backend, …). Every "
                        "write reloads open views and the backend."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()},
@@ -186,10 +193,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                             {QStringLiteral("content"), prop(QStringLiteral("string"), QStringLiteral("The file content (text, or base64 with is_base64)"))},
                             {QStringLiteral("is_base64"), prop(QStringLiteral("boolean"), QStringLiteral("content is base64 (binary files)"))}},
                            {QStringLiteral("app_id"), QStringLiteral("path"), QStringLiteral("content")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString path = args.value(QStringLiteral("path")).toString();
             QByteArray content = args.value(QStringLiteral("content")).toString().toUtf8();
             if (args.value(QStringLiteral("is_base64")).toBool()) {
@@ -198,7 +202,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                     return done(error(QStringLiteral("content is not valid base64")));
                 content = *decoded;
             }
-            auto written = s.writeFile(app->id, path, content);
+            auto written = s.writeFile(app.id, path, content);
             if (!written)
                 return done(fail(written.error()));
             done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("path"), path}, {QStringLiteral("size"), written->size},
@@ -206,15 +210,12 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("read_mini_app_file", QStringLiteral("Read a file of a mini-app (text files as text, others as base64)."),
+    addOwned("read_mini_app_file", QStringLiteral("Read a file of a mini-app (text files as text, others as base64)."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("path"), prop(QStringLiteral("string"), QStringLiteral("Relative path"))}},
                            {QStringLiteral("app_id"), QStringLiteral("path")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString path = args.value(QStringLiteral("path")).toString();
-            auto content = s.readFile(app->id, path);
+            auto content = s.readFile(app.id, path);
             if (!content)
                 return done(fail(content.error()));
             if (isTextFile(path))
@@ -224,26 +225,20 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("delete_mini_app_file", QStringLiteral("Delete a file of a mini-app."),
+    addOwned("delete_mini_app_file", QStringLiteral("Delete a file of a mini-app."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("path"), prop(QStringLiteral("string"), QStringLiteral("Relative path"))}},
                            {QStringLiteral("app_id"), QStringLiteral("path")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto version = s.deleteFile(app->id, args.value(QStringLiteral("path")).toString());
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto version = s.deleteFile(app.id, args.value(QStringLiteral("path")).toString());
             done(version ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("version"), version.value()}})
                          : QJsonValue(fail(version.error())));
         },
         svc);
 
-    add("list_mini_app_files", QStringLiteral("List the files of a mini-app with their sizes."),
+    addOwned("list_mini_app_files", QStringLiteral("List the files of a mini-app with their sizes."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto files = s.listFiles(app->id);
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto files = s.listFiles(app.id);
             if (!files)
                 return done(fail(files.error()));
             QJsonArray out;
@@ -254,14 +249,11 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         svc);
 
     const QJsonObject keyProp = prop(QStringLiteral("string"), QStringLiteral("Storage key"));
-    add("get_mini_app_storage", QStringLiteral("Read a value of a mini-app's key-value storage (shared by its page and its backend)."),
+    addOwned("get_mini_app_storage", QStringLiteral("Read a value of a mini-app's key-value storage (shared by its page and its backend)."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("key"), keyProp}}, {QStringLiteral("app_id"), QStringLiteral("key")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString key = args.value(QStringLiteral("key")).toString();
-            auto value = s.storage().get(app->id, key);
+            auto value = s.storage().get(app.id, key);
             if (!value)
                 return done(fail(value.error()));
             const QJsonValue parsed = value.value() ? QJsonDocument::fromJson("[" + *value.value() + "]").array().at(0) : QJsonValue();
@@ -269,28 +261,22 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("set_mini_app_storage", QStringLiteral("Store a JSON value in a mini-app's key-value storage."),
+    addOwned("set_mini_app_storage", QStringLiteral("Store a JSON value in a mini-app's key-value storage."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("key"), keyProp},
                             {QStringLiteral("value"), QJsonObject{{QStringLiteral("description"), QStringLiteral("Any JSON value")}}}},
                            {QStringLiteral("app_id"), QStringLiteral("key"), QStringLiteral("value")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString key = args.value(QStringLiteral("key")).toString();
-            const Status st = s.storage().set(app->id, key, json::compact(QJsonArray{args.value(QStringLiteral("value"))}).mid(1).chopped(1));
+            const Status st = s.storage().set(app.id, key, json::compact(QJsonArray{args.value(QStringLiteral("value"))}).mid(1).chopped(1));
             done(st ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("key"), key}}) : QJsonValue(fail(st.error())));
         },
         svc);
 
-    add("delete_mini_app_storage", QStringLiteral("Delete a key of a mini-app's storage."),
+    addOwned("delete_mini_app_storage", QStringLiteral("Delete a key of a mini-app's storage."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("key"), keyProp}}, {QStringLiteral("app_id"), QStringLiteral("key")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString key = args.value(QStringLiteral("key")).toString();
-            auto removed = s.storage().remove(app->id, key);
+            auto removed = s.storage().remove(app.id, key);
             if (!removed)
                 return done(fail(removed.error()));
             done(QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("deleted"), removed.value()},
@@ -298,13 +284,10 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("list_mini_app_storage", QStringLiteral("List the keys of a mini-app's storage with their sizes."),
+    addOwned("list_mini_app_storage", QStringLiteral("List the keys of a mini-app's storage with their sizes."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto keys = s.storage().list(app->id);
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto keys = s.storage().list(app.id);
             if (!keys)
                 return done(fail(keys.error()));
             QJsonArray out;
@@ -314,26 +297,20 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("clear_mini_app_storage", QStringLiteral("Delete every key of a mini-app's storage."),
+    addOwned("clear_mini_app_storage", QStringLiteral("Delete every key of a mini-app's storage."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto n = s.storage().clear(app->id);
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto n = s.storage().clear(app.id);
             done(n ? QJsonValue(QJsonObject{{QStringLiteral("cleared"), n.value()}, {QStringLiteral("message"), QStringLiteral("%1 keys deleted").arg(n.value())}})
                    : QJsonValue(fail(n.error())));
         },
         svc);
 
-    add("create_mini_app_snapshot", QStringLiteral("Save a snapshot of a mini-app's files (do it before risky changes)."),
+    addOwned("create_mini_app_snapshot", QStringLiteral("Save a snapshot of a mini-app's files (do it before risky changes)."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("label"), prop(QStringLiteral("string"), QStringLiteral("What this version is"))}},
                            {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto snap = s.createSnapshot(app->id, optionalText(args, "label"));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto snap = s.createSnapshot(app.id, optionalText(args, "label"));
             if (!snap)
                 return done(fail(snap.error()));
             done(QJsonObject{{QStringLiteral("version"), snap->version},
@@ -343,13 +320,10 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         },
         svc);
 
-    add("list_mini_app_snapshots", QStringLiteral("List the snapshots of a mini-app."),
+    addOwned("list_mini_app_snapshots", QStringLiteral("List the snapshots of a mini-app."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            auto snaps = s.snapshots(app->id);
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            auto snaps = s.snapshots(app.id);
             if (!snaps)
                 return done(fail(snaps.error()));
             QJsonArray out;
@@ -359,42 +333,36 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                                        {QStringLiteral("fileCount"), int(sn.files.size())},
                                        {QStringLiteral("files"), QJsonArray::fromStringList(sn.files)},
                                        {QStringLiteral("createdAt"), json::isoMs(sn.createdAt)}});
-            done(QJsonObject{{QStringLiteral("currentVersion"), app->version}, {QStringLiteral("snapshots"), out}});
+            done(QJsonObject{{QStringLiteral("currentVersion"), app.version}, {QStringLiteral("snapshots"), out}});
         },
         svc);
 
     QJsonObject versionProp = prop(QStringLiteral("integer"), QStringLiteral("The snapshot's version"));
     versionProp.insert(QStringLiteral("minimum"), 1);
-    add("rollback_mini_app", QStringLiteral("Restore a mini-app's files from a snapshot (the current files are snapshotted first)."),
+    addOwned("rollback_mini_app", QStringLiteral("Restore a mini-app's files from a snapshot (the current files are snapshotted first)."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("version"), versionProp}},
                            {QStringLiteral("app_id"), QStringLiteral("version")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QJsonValue v = args.value(QStringLiteral("version"));
             if (!v.isDouble() || v.toDouble() != double(v.toInt()) || v.toInt() < 1)
                 return done(error(QStringLiteral("version must be a positive integer")));
-            auto message = s.rollback(app->id, v.toInt());
+            auto message = s.rollback(app.id, v.toInt());
             done(message ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("message"), message.value()}})
                          : QJsonValue(fail(message.error())));
         },
         svc);
 
-    add("generate_mini_app_icon",
+    addOwned("generate_mini_app_icon",
         QStringLiteral("Draw an icon for a mini-app with the image provider. It may cost money: ask the user first."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}}, {QStringLiteral("app_id")}),
-        [fail, prov](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
+        [fail, prov](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             if (!prov)
                 return done(error(QStringLiteral("No image provider")));
             const QString prompt = QStringLiteral("A flat design app icon for \"%1\"%2. Simple, centred symbol, bold colours, rounded square "
                                                   "background, no text.")
-                                       .arg(app->name, app->description ? QStringLiteral(": ") + app->description->left(300) : QString());
+                                       .arg(app.name, app.description ? QStringLiteral(": ") + app.description->left(300) : QString());
             QPointer<MiniAppService> service(&s);
-            const QString appId = app->id;
+            const QString appId = app.id;
             prov->generateImage(prompt, {}, {}, QStringLiteral("IMAGE_GENERATION_FAILED"), [service, appId, done, fail](Result<llm::GeneratedImage> image) {
                 if (!image)
                     return done(fail(image.error()));
@@ -413,15 +381,12 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
 
     QJsonObject levelProp = prop(QStringLiteral("string"), QStringLiteral("Only this level"));
     levelProp.insert(QStringLiteral("enum"), QJsonArray{QStringLiteral("log"), QStringLiteral("warn"), QStringLiteral("error")});
-    add("get_mini_app_console", QStringLiteral("Read what a mini-app printed to its browser console (errors first to debug it)."),
+    addOwned("get_mini_app_console", QStringLiteral("Read what a mini-app printed to its browser console (errors first to debug it)."),
         toolschema::object({{QStringLiteral("app_id"), appIdProp()}, {QStringLiteral("level"), levelProp},
                             {QStringLiteral("clear"), prop(QStringLiteral("boolean"), QStringLiteral("Empty the console after reading"))}},
                            {QStringLiteral("app_id")}),
-        [fail](MiniAppService &s, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-            auto app = ownApp(s, ctx, args);
-            if (!app)
-                return done(fail(app.error()));
-            const auto all = s.console().entries(app->id);
+        [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
+            const auto all = s.console().entries(app.id);
             int errors = 0, warnings = 0, logs = 0;
             QJsonArray out;
             const QString level = args.value(QStringLiteral("level")).toString();
@@ -435,7 +400,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                                        {QStringLiteral("timestamp"), json::isoMs(e.timestamp)}});
             }
             if (args.value(QStringLiteral("clear")).toBool())
-                s.console().clear(app->id);
+                s.console().clear(app.id);
             QJsonObject result{{QStringLiteral("entries"), out},
                                {QStringLiteral("summary"), QJsonObject{{QStringLiteral("total"), int(all.size())}, {QStringLiteral("errors"), errors},
                                                                        {QStringLiteral("warnings"), warnings}, {QStringLiteral("logs"), logs}}}};
