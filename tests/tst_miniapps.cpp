@@ -716,6 +716,42 @@ private Q_SLOTS:
                  QStringLiteral("NO_BACKEND"));
     }
 
+    void seedExamplesByteForByte()
+    {
+        // mini-app-backend.md's items CRUD and progress examples, over HTTP, exact bodies.
+        QFile server(QStringLiteral(KINBOT_TEST_FIXTURES "/miniapps/browser/_server.js"));
+        QVERIFY(server.open(QIODevice::ReadOnly));
+        const QString id = createApp(QStringLiteral("seed")).value(QStringLiteral("id")).toString();
+        QCOMPARE(rawPut(base(id) + "/files/_server.js", server.readAll(), "application/javascript").status, 200);
+        HttpResponse r = fx->api->get(base(id) + "/api/items");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("[]"));
+        r = fx->api->postRaw(base(id) + "/api/items", "{\"name\":\"milk\"}", "application/json");
+        QCOMPARE(r.body, QByteArray("{\"success\":true}"));
+        const QJsonArray items = QJsonDocument::fromJson(fx->api->get(base(id) + "/api/items").body).array();
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.at(0).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("milk"));
+        QVERIFY(items.at(0).toObject().value(QStringLiteral("id")).toDouble() > 0);
+        // The frontend reads what the backend wrote: one namespace.
+        QCOMPARE(fx->api->get(base(id) + "/storage/items").json().value(QStringLiteral("value")).toArray(), items);
+        const QByteArray itemId = QByteArray::number(qint64(items.at(0).toObject().value(QStringLiteral("id")).toDouble()));
+        QCOMPARE(fx->api->del(base(id) + "/api/items/" + itemId).body, QByteArray("{\"success\":true}"));
+        QCOMPARE(fx->api->get(base(id) + "/api/items").body, QByteArray("[]"));
+
+        SseClient stream(fx->server.port(), fx->admin.cookie, {}, base(id) + "/events");
+        QVERIFY(stream.connectAndWait());
+        QCOMPARE(fx->api->get(base(id) + "/api/listeners").body, QByteArray("{\"count\":1}"));
+        QCOMPARE(fx->api->postRaw(base(id) + "/api/process", "{}", "application/json").body, QByteArray("{\"success\":true}"));
+        QVERIFY(stream.waitFor([](const SseFrame &f) { return f.event == "app-event" && f.data.value(QStringLiteral("event")) == QStringLiteral("done"); }));
+        const QByteArray ts = QByteArray::number(fx->server.clock().nowMs());
+        QByteArray expected = "event: connected\ndata: {\"appId\":\"" + id.toUtf8() + "\"}\n\n";
+        for (int step = 1; step <= 3; ++step)
+            expected += "event: app-event\ndata: {\"event\":\"progress\",\"data\":{\"step\":" + QByteArray::number(step)
+                        + ",\"total\":3},\"timestamp\":" + ts + "}\n\n";
+        expected += "event: app-event\ndata: {\"event\":\"done\",\"data\":{\"result\":\"Complete!\"},\"timestamp\":" + ts + "}\n\n";
+        QCOMPARE(stream.body(), expected);
+    }
+
     void backendWatchdogKeepsTheServerFree()
     {
         qputenv("KINBOT_BACKEND_TIMEOUT_MS", "700");
