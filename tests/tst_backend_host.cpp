@@ -323,6 +323,13 @@ private Q_SLOTS:
         r = call(*host, a, "GET", QStringLiteral("/nothing/here"));
         QCOMPARE(r->status, 404);
 
+        // Bytes come out as the same bytes, text as UTF-8.
+        r = call(*host, a, "GET", QStringLiteral("/bytes"));
+        QCOMPARE(r->body, QByteArray("\x00\xc8\xff\x41", 4));
+        QCOMPARE(header(*r, "content-type"), QByteArray("application/octet-stream"));
+        r = call(*host, a, "GET", QStringLiteral("/unicode"));
+        QCOMPARE(QString::fromUtf8(r->body), QStringLiteral("caf\u00e9 \u2603"));
+
         // ctx has exactly the documented fields.
         r = call(*host, a, "GET", QStringLiteral("/ctx"));
         const QJsonObject ctx = json(*r).toObject();

@@ -172,7 +172,8 @@ void BackendWorker::settle(double id, bool ok, const QJSValue &value)
         const QJSValue pair = headers.property(quint32(i));
         response.headers.append({pair.property(0).toString().toLatin1(), pair.property(1).toString().toUtf8()});
     }
-    response.body = value.property(QStringLiteral("body")).toString().toUtf8();
+    const QJSValue body = value.property(QStringLiteral("body"));
+    response.body = value.property(QStringLiteral("binary")).toBool() ? m_engine->fromScriptValue<QByteArray>(body) : body.toString().toUtf8();
     m_cb.settled(requestId, std::move(response));
 }
 
