@@ -329,6 +329,10 @@ private Q_SLOTS:
         QCOMPARE(header(*r, "content-type"), QByteArray("application/octet-stream"));
         r = call(*host, a, "GET", QStringLiteral("/unicode"));
         QCOMPARE(QString::fromUtf8(r->body), QStringLiteral("caf\u00e9 \u2603"));
+        r = call(*host, a, "POST", QStringLiteral("/upload"), QByteArray("\x00\xc8\xff\x41", 4));
+        QCOMPARE(json(*r).toObject()[QStringLiteral("bytes")].toArray(), (QJsonArray{0, 200, 255, 65}));
+        r = call(*host, a, "POST", QStringLiteral("/text"), QStringLiteral("\"caf\u00e9 \u2603\"").toUtf8());
+        QCOMPARE(json(*r).toObject()[QStringLiteral("text")].toString(), QStringLiteral("\"caf\u00e9 \u2603\""));
 
         // ctx has exactly the documented fields.
         r = call(*host, a, "GET", QStringLiteral("/ctx"));

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QStringDecoder>
 #include <QThread>
 #include <QTimer>
 
@@ -145,8 +146,12 @@ void BackendWorker::dispatch(quint64 id, const BackendRequest &request)
         headers.setProperty(quint32(i), pair);
     }
     const QString method = QString::fromLatin1(request.method.toUpper());
-    const QJSValue r = m_dispatch.callWithInstance(m_glue, {double(id), method, url.toString(QUrl::FullyEncoded), headers,
-                                                            QString::fromUtf8(request.body), !request.body.isEmpty()});
+    // UTF-8 text goes in as a string; other bytes as an ArrayBuffer (c.req.arrayBuffer() then gets them unchanged).
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(request.body);
+    const QJSValue body = utf8.hasError() ? m_engine->toScriptValue(request.body) : QJSValue(text);
+    const QJSValue r = m_dispatch.callWithInstance(m_glue, {double(id), method, url.toString(QUrl::FullyEncoded), headers, body,
+                                                            !request.body.isEmpty()});
     if (r.isError()) {
         log(QStringLiteral("error"), QStringLiteral("Backend error: ") + describe(r));
         m_cb.settled(id, backend_errors::failed());
