@@ -681,6 +681,48 @@ private Q_SLOTS:
         QCOMPARE(code, QStringLiteral("BACKEND_UNAVAILABLE"));
     }
 
+    // unload() answers a request running in the app at once (503) and stops its engine, even mid-loop.
+    void unloadDuringRequest()
+    {
+        auto host = makeHost(60000);
+        const BackendApp a = app(QStringLiteral("loop"));
+        auto r = call(*host, a, "GET", QStringLiteral("/ok"));
+        QVERIFY(r.ok());
+        std::optional<Result<BackendResponse>> spun;
+        BackendRequest req;
+        req.url = QUrl(QStringLiteral("http://localhost/spin"));
+        host->handle(a, req, [&](Result<BackendResponse> res) { spun = std::move(res); });
+        spin(100);
+        QVERIFY(!spun.has_value());
+        host->unload(a.appId);
+        QVERIFY(spun.has_value()); // answered by unload() itself
+        QCOMPARE(spun->error().code, QStringLiteral("BACKEND_UNAVAILABLE"));
+        QCOMPARE(spun->error().kind, ErrorKind::ServiceUnavailable);
+        QCOMPARE(host->loadedCount(), 0);
+        r = call(*host, a, "GET", QStringLiteral("/ok")); // a fresh engine: module state starts over
+        QCOMPARE(r->body, QByteArray(R"({"alive":true,"served":1})"));
+    }
+
+    // A request parked on a load of version 1 is served by version 2 when that arrives meanwhile.
+    void reloadWhileLoading()
+    {
+        auto host = makeHost();
+        BackendApp a = app(QStringLiteral("counter-v1"));
+        std::optional<Result<BackendResponse>> first;
+        BackendRequest req;
+        req.url = QUrl(QStringLiteral("http://localhost/count"));
+        host->handle(a, req, [&](Result<BackendResponse> res) { first = std::move(res); });
+        install(QStringLiteral("counter-v2"), a.appDir);
+        a.version = 2;
+        auto r = call(*host, a, "GET", QStringLiteral("/count"));
+        QVERIFY(r.ok());
+        QTRY_VERIFY(first.has_value());
+        QVERIFY(first->ok());
+        const QSet<QByteArray> bodies{first->value().body, r->body};
+        QCOMPARE(bodies, (QSet<QByteArray>{R"({"version":2,"hits":1})", R"({"version":2,"hits":2})"}));
+        QCOMPARE(host->loadedCount(), 1);
+    }
+
     void concurrentRequests()
     {
         auto host = makeHost();

@@ -79,6 +79,8 @@ QString BackendWorker::describe(const QJSValue &error) const
 
 void BackendWorker::load()
 {
+    if (m_closing)
+        return; // retired before the load began (e.g. a newer version arrived at once)
     const QDir dir(m_app.appDir);
     QString entry;
     for (const char *name : {"_server.js", "_server.ts"})
@@ -97,6 +99,8 @@ void BackendWorker::load()
     {
         QMutexLocker lock(&m_engineMutex);
         m_engine = engine;
+        if (m_closing) // retired during the transpile: evaluate nothing
+            engine->setInterrupted(true);
     }
     m_bridge = new BackendBridge(*this);
     for (const auto &[name, source] : backendRuntimeScripts()) {
