@@ -44,9 +44,12 @@ QString conciseErrors(const QString &stderrText)
 Result<QByteArray> runEsbuild(const QStringList &args, const QString &workDir, const QByteArray &input)
 {
     const QString bin = JsTranspiler::esbuildPath();
-    if (bin.isEmpty())
+    if (bin.isEmpty()) {
+        const QString env = qEnvironmentVariable("KINBOT_ESBUILD");
         return ApiError{ErrorKind::Internal, QStringLiteral("ESBUILD_MISSING"),
-                        QStringLiteral("esbuild was not found (set KINBOT_ESBUILD or install the esbuild package)")};
+                        env.isEmpty() ? QStringLiteral("esbuild was not found (set KINBOT_ESBUILD or install the esbuild package)")
+                                      : QStringLiteral("esbuild was not found: KINBOT_ESBUILD=%1 is not an executable").arg(env)};
+    }
     QProcess p;
     if (!workDir.isEmpty())
         p.setWorkingDirectory(workDir);

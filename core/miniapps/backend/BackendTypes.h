@@ -28,7 +28,9 @@ struct BackendApp
 
 // One request for the app's backend. url: already rewritten by the caller (path = the part after
 // /api/mini-apps/<id>/api, "/" when empty; query kept); an absolute URL keeps its host, a relative one gets
-// http://localhost. body: UTF-8 text as far as the backend is concerned (whatwg Request/Response in the engine).
+// http://localhost. body: valid UTF-8 reaches the engine as text, anything else as an ArrayBuffer (so
+// c.req.arrayBuffer() sees the same bytes); a response body given as bytes (ArrayBuffer / typed array) comes back
+// unchanged, any other as UTF-8 text.
 struct BackendRequest
 {
     QByteArray method = "GET";

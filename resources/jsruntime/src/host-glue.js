@@ -202,11 +202,16 @@ globalThis.__kinbot = {
       .then((res) => {
         if (!res || typeof res.text !== 'function' || typeof res.status !== 'number')
           throw new Error('fetch() did not return a Response (got ' + describe(res) + ')');
-        return res.text().then((bodyText) => {
-          const pairs = [];
-          res.headers.forEach((v, k) => pairs.push([k, v]));
-          host.settle(id, true, { status: res.status, headers: pairs, body: bodyText });
-        });
+        const pairs = [];
+        res.headers.forEach((v, k) => pairs.push([k, v]));
+        // Bytes stay bytes (whatwg-fetch's text() would read them as Latin-1); everything else goes as text.
+        // (whatwg-fetch keeps a typed array given as body as a typed array.)
+        const bytes = res._bodyArrayBuffer;
+        if (bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes)) {
+          const buffer = bytes instanceof ArrayBuffer ? bytes : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+          return host.settle(id, true, { status: res.status, headers: pairs, body: buffer, binary: true });
+        }
+        return res.text().then((bodyText) => host.settle(id, true, { status: res.status, headers: pairs, body: bodyText }));
       })
       .then(null, (e) => host.settle(id, false, describe(e)));
   },
