@@ -3,6 +3,7 @@
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
 #include "api/CompactingController.h"
+#include "api/ContactsController.h"
 #include "api/CronsController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
@@ -25,6 +26,7 @@
 #include "auth/ProfileService.h"
 #include "auth/SessionStore.h"
 #include "compacting/CompactingService.h"
+#include "contacts/ContactService.h"
 #include "crypto/EncryptionKey.h"
 #include "crypto/SecretBox.h"
 #include "engine/ConversationEngine.h"
@@ -32,6 +34,7 @@
 #include "engine/QueueStore.h"
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
+#include "engine/tools/ContactTools.h"
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/CronTools.h"
 #include "engine/tools/FileStorageTools.h"
@@ -264,6 +267,16 @@ Result<quint16> Platform::start()
     // A Kin going away takes its wake-ups and crons along (rows cascade; jobs and cron events here).
     connect(m_kins.get(), &KinService::kinRemoved, m_wakeups.get(), &WakeupService::forgetKin);
     connect(m_kins.get(), &KinService::kinRemoved, m_crons.get(), &CronService::forgetKin);
+    // Contacts: the Kins' shared address book; every profiled user has their own contact (made at onboarding).
+    m_contacts = std::make_unique<ContactService>(*m_db, *m_bus, m_clock);
+    registerContactTools(*m_tools, *m_contacts, *m_kins);
+    m_profiles->setProfileCreatedHook([this](const QString &userId, const QString &name, const QString &email) {
+        if (Status st = m_contacts->ensureUserContact(userId, name, email); !st)
+            m_logger->warn(QStringLiteral("contacts"), QStringLiteral("The user's contact could not be created"),
+                           {{QStringLiteral("userId"), userId}, {QStringLiteral("error"), st.error().message}});
+    });
+    if (auto made = m_contacts->backfillUserContacts(); !made)
+        m_logger->warn(QStringLiteral("contacts"), QStringLiteral("User contacts backfill failed"), {{QStringLiteral("error"), made.error().message}});
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
@@ -301,6 +314,7 @@ Result<quint16> Platform::start()
     m_compactingController = std::make_unique<CompactingController>(*m_kins, *m_compacting);
     m_knowledgeController = std::make_unique<KnowledgeController>(*m_knowledge, *m_kins);
     m_cronsController = std::make_unique<CronsController>(*m_crons, *m_kins);
+    m_contactsController = std::make_unique<ContactsController>(*m_contacts, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -332,7 +346,8 @@ Result<quint16> Platform::start()
     m_http->addRoutes(buildRouteTable({*m_authController, *m_accountsController, *m_settingsController, *m_systemController, *m_providersController,
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
-                                      *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController}));
+                                      *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
+                                      *m_contactsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -28,6 +28,8 @@ class AuthController;
 class AuthGuard;
 class CompactingController;
 class CompactingService;
+class ContactService;
+class ContactsController;
 class CronService;
 class CronsController;
 class FileStorage;
@@ -120,6 +122,7 @@ public:
     Scheduler &scheduler() { return *m_scheduler; }
     WakeupService &wakeups() { return *m_wakeups; }
     CronService &crons() { return *m_crons; }
+    ContactService &contacts() { return *m_contacts; }
 
 private:
     void sweepStoredFiles();
@@ -168,6 +171,7 @@ private:
     std::unique_ptr<Scheduler> m_scheduler;
     std::unique_ptr<WakeupService> m_wakeups;
     std::unique_ptr<CronService> m_crons;
+    std::unique_ptr<ContactService> m_contacts;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -186,6 +190,7 @@ private:
     std::unique_ptr<MiniAppsController> m_miniAppsController;
     std::unique_ptr<MiniAppBackendController> m_miniAppBackendController;
     std::unique_ptr<CronsController> m_cronsController;
+    std::unique_ptr<ContactsController> m_contactsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -3,6 +3,7 @@
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
 #include "api/CompactingController.h"
+#include "api/ContactsController.h"
 #include "api/CronsController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
@@ -145,6 +146,23 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/crons/:id/approve", A::Member, h(c.crons, &CronsController::approve)},
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
+
+        // --- contacts (any member: one shared household address book) ---
+        {"GET", "/api/contacts", A::Member, h(c.contacts, &ContactsController::list)},
+        {"POST", "/api/contacts", A::Member, h(c.contacts, &ContactsController::create)},
+        {"GET", "/api/contacts/:id", A::Member, h(c.contacts, &ContactsController::get)},
+        {"PATCH", "/api/contacts/:id", A::Member, h(c.contacts, &ContactsController::update)},
+        {"DELETE", "/api/contacts/:id", A::Member, h(c.contacts, &ContactsController::remove)},
+        {"PUT", "/api/contacts/:id/identifiers", A::Member, h(c.contacts, &ContactsController::replaceIdentifiers)},
+        {"POST", "/api/contacts/:id/identifiers", A::Member, h(c.contacts, &ContactsController::addIdentifier)},
+        {"PATCH", "/api/contacts/:id/identifiers/:identifierId", A::Member, h(c.contacts, &ContactsController::updateIdentifier)},
+        {"DELETE", "/api/contacts/:id/identifiers/:identifierId", A::Member, h(c.contacts, &ContactsController::removeIdentifier)},
+        {"GET", "/api/contacts/:id/platform-ids", A::Member, h(c.contacts, &ContactsController::listPlatformIds)},
+        {"POST", "/api/contacts/:id/platform-ids", A::Member, h(c.contacts, &ContactsController::addPlatformId)},
+        {"DELETE", "/api/contacts/:id/platform-ids/:pidId", A::Member, h(c.contacts, &ContactsController::removePlatformId)},
+        {"POST", "/api/contacts/:id/notes", A::Member, h(c.contacts, &ContactsController::setNote)},
+        {"PATCH", "/api/contacts/:id/notes/:noteId", A::Member, h(c.contacts, &ContactsController::updateNote)},
+        {"DELETE", "/api/contacts/:id/notes/:noteId", A::Member, h(c.contacts, &ContactsController::removeNote)},
 
         // --- messages of a Kin's main conversation ---
         {"POST", "/api/files/upload", A::Member, h(c.messages, &MessagesController::upload), env, 51 * 1024 * 1024, false, spool},

@@ -9,6 +9,7 @@ namespace kinbot {
 class AccountsController;
 class AuthController;
 class CompactingController;
+class ContactsController;
 class CronsController;
 class FileStorageController;
 class KinWizardController;
@@ -43,6 +44,7 @@ struct Controllers
     MiniAppsController &miniApps;
     MiniAppBackendController &miniAppBackend;
     CronsController &crons;
+    ContactsController &contacts;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -161,6 +161,10 @@ Result<QJsonObject> ProfileService::createProfile(const QString &userId, const Q
     });
     if (!st)
         return st.error();
+    if (m_profileCreated) {
+        auto user = m_accounts.find(userId);
+        m_profileCreated(userId, *f.firstName + QLatin1Char(' ') + *f.lastName, user ? user->email : QString());
+    }
     return QJsonObject{{QStringLiteral("userId"), userId},
                        {QStringLiteral("firstName"), *f.firstName},
                        {QStringLiteral("lastName"), *f.lastName},

@@ -27,6 +27,9 @@ public:
 
     ProfileService(const Database &db, const Clock &clock, AccountService &accounts, InvitationService &invitations);
     void setHooks(Hooks hooks) { m_hooks = std::move(hooks); }
+    // Called after a profile is created (onboarding): the contacts domain gives the user their own contact.
+    using ProfileCreated = std::function<void(const QString &userId, const QString &name, const QString &email)>;
+    void setProfileCreatedHook(ProfileCreated hook) { m_profileCreated = std::move(hook); }
 
     static const QStringList &supportedLanguages();
 
@@ -49,6 +52,7 @@ private:
     AccountService &m_accounts;
     InvitationService &m_invitations;
     Hooks m_hooks;
+    ProfileCreated m_profileCreated;
 };
 
 } // namespace kinbot
