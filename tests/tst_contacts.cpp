@@ -89,6 +89,24 @@ private Q_SLOTS:
                 bobContact = c.toObject().value("id").toString();
         QVERIFY(!bobContact.isEmpty());
 
+        // The longest profile names (100 + 1 + 100) still give a contact, its name cut to 200.
+        const HttpResponse inv = f.api->postJson("/api/invitations", {{"label", "long"}});
+        const QString token = inv.json().value("invitation").toObject().value("token").toString();
+        const TestUser longUser = f.server.signUp(QStringLiteral("long@example.test"));
+        HttpClient longApi = f.server.clientFor(longUser);
+        HttpResponse prof = longApi.postJson("/api/onboarding/profile", {{"firstName", QString(100, QLatin1Char('f'))},
+                                                                         {"lastName", QString(100, QLatin1Char('l'))},
+                                                                         {"pseudonym", "longname"},
+                                                                         {"invitationToken", token}});
+        QCOMPARE(prof.status, 201);
+        bool longFound = false;
+        for (const QJsonValue &c : f.api->get("/api/contacts").json().value("contacts").toArray())
+            if (c.toObject().value("linkedUserId").toString() == longUser.id) {
+                longFound = true;
+                QCOMPARE(c.toObject().value("name").toString(), QString(100, QLatin1Char('f')) + QLatin1Char(' ') + QString(99, QLatin1Char('l')));
+            }
+        QVERIFY(longFound);
+
         // Deleting the user keeps the contact, unlinked.
         QCOMPARE(f.api->del("/api/users/" + bob.id.toLatin1()).status, 200);
         r = f.api->get(path(bobContact));

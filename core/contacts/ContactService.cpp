@@ -459,11 +459,12 @@ Status ContactService::ensureUserContact(const QString &userId, const QString &n
     if (!holder->isEmpty())
         return {};
     ContactDraft d;
-    d.name = name.trimmed().isEmpty() ? email : name;
+    // Profile names may reach 100 + 1 + 100 characters: cut to the contact limits rather than fail the onboarding.
+    d.name = (name.trimmed().isEmpty() ? email : name.trimmed()).left(kMaxName);
     d.type = QStringLiteral("human");
     d.linkedUserId = userId;
     if (!email.isEmpty())
-        d.identifiers << qMakePair(QStringLiteral("email"), email);
+        d.identifiers << qMakePair(QStringLiteral("email"), email.left(kMaxValue));
     auto c = create(d);
     if (!c)
         return c.error();
