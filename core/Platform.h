@@ -30,6 +30,10 @@ class CompactingController;
 class CompactingService;
 class CronService;
 class CronsController;
+class NotificationRetention;
+class NotificationsController;
+class PromptService;
+class PromptsController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -120,6 +124,8 @@ public:
     Scheduler &scheduler() { return *m_scheduler; }
     WakeupService &wakeups() { return *m_wakeups; }
     CronService &crons() { return *m_crons; }
+    NotificationService &notifications() { return *m_notifications; }
+    PromptService &prompts() { return *m_prompts; }
 
 private:
     void sweepStoredFiles();
@@ -168,6 +174,8 @@ private:
     std::unique_ptr<Scheduler> m_scheduler;
     std::unique_ptr<WakeupService> m_wakeups;
     std::unique_ptr<CronService> m_crons;
+    std::unique_ptr<PromptService> m_prompts;
+    std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -186,6 +194,8 @@ private:
     std::unique_ptr<MiniAppsController> m_miniAppsController;
     std::unique_ptr<MiniAppBackendController> m_miniAppBackendController;
     std::unique_ptr<CronsController> m_cronsController;
+    std::unique_ptr<NotificationsController> m_notificationsController;
+    std::unique_ptr<PromptsController> m_promptsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -23,6 +23,8 @@ class SettingsController;
 class SystemController;
 class VaultController;
 class MemoriesController;
+class NotificationsController;
+class PromptsController;
 
 struct Controllers
 {
@@ -43,6 +45,8 @@ struct Controllers
     MiniAppsController &miniApps;
     MiniAppBackendController &miniAppBackend;
     CronsController &crons;
+    NotificationsController &notifications;
+    PromptsController &prompts;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
