@@ -5,6 +5,8 @@
 #include "api/CompactingController.h"
 #include "api/ContactsController.h"
 #include "api/CronsController.h"
+#include "api/NotificationsController.h"
+#include "api/PromptsController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -56,7 +58,10 @@
 #include "memory/MemoryExtraction.h"
 #include "memory/MemoryMaintenance.h"
 #include "memory/MemoryService.h"
+#include "notifications/NotificationRetention.h"
 #include "notifications/NotificationService.h"
+#include "prompts/PromptService.h"
+#include "engine/tools/PromptTools.h"
 #include "providers/ProviderService.h"
 #include "scheduling/CronService.h"
 #include "scheduling/Scheduler.h"
@@ -107,6 +112,7 @@ Platform::~Platform()
     m_http.reset(); // stop serving before the services go
     m_wakeups.reset(); // no wake-up fires into a queue that is going away
     m_crons.reset();
+    m_notificationRetention.reset();
     m_scheduler.reset();
     m_sweepTimer.stop();
     m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
@@ -264,6 +270,13 @@ Result<quint16> Platform::start()
     m_crons = std::make_unique<CronService>(CronService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_notifications, *m_logger},
                                             m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
     registerCronTools(*m_tools, *m_crons, *m_kins);
+    // Human prompts: an answer reaches the Kin as a user message in its queue.
+    m_prompts = std::make_unique<PromptService>(*m_db, *m_bus, m_clock, *m_notifications,
+                                                [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
+    registerPromptTools(*m_tools, *m_prompts);
+    m_notificationRetention = std::make_unique<NotificationRetention>(
+        *m_notifications, *m_scheduler, m_clock, *m_logger,
+        m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
     // A Kin going away takes its wake-ups and crons along (rows cascade; jobs and cron events here).
     connect(m_kins.get(), &KinService::kinRemoved, m_wakeups.get(), &WakeupService::forgetKin);
     connect(m_kins.get(), &KinService::kinRemoved, m_crons.get(), &CronService::forgetKin);
@@ -315,6 +328,8 @@ Result<quint16> Platform::start()
     m_knowledgeController = std::make_unique<KnowledgeController>(*m_knowledge, *m_kins);
     m_cronsController = std::make_unique<CronsController>(*m_crons, *m_kins);
     m_contactsController = std::make_unique<ContactsController>(*m_contacts, *m_kins);
+    m_notificationsController = std::make_unique<NotificationsController>(*m_notifications);
+    m_promptsController = std::make_unique<PromptsController>(*m_prompts, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -347,7 +362,7 @@ Result<quint16> Platform::start()
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
-                                      *m_contactsController}));
+                                      *m_contactsController, *m_notificationsController, *m_promptsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -365,6 +380,7 @@ Result<quint16> Platform::start()
         m_logger->error(QStringLiteral("wakeups"), QStringLiteral("Wake-ups could not be armed"), {{QStringLiteral("error"), st.error().message}});
     if (Status st = m_crons->start(); !st)
         m_logger->error(QStringLiteral("crons"), QStringLiteral("Crons could not be armed"), {{QStringLiteral("error"), st.error().message}});
+    m_notificationRetention->start();
     if (Status st = m_knowledge->start(); !st)
         m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();

@@ -32,6 +32,10 @@ class ContactService;
 class ContactsController;
 class CronService;
 class CronsController;
+class NotificationRetention;
+class NotificationsController;
+class PromptService;
+class PromptsController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -123,6 +127,8 @@ public:
     WakeupService &wakeups() { return *m_wakeups; }
     CronService &crons() { return *m_crons; }
     ContactService &contacts() { return *m_contacts; }
+    NotificationService &notifications() { return *m_notifications; }
+    PromptService &prompts() { return *m_prompts; }
 
 private:
     void sweepStoredFiles();
@@ -172,6 +178,8 @@ private:
     std::unique_ptr<WakeupService> m_wakeups;
     std::unique_ptr<CronService> m_crons;
     std::unique_ptr<ContactService> m_contacts;
+    std::unique_ptr<PromptService> m_prompts;
+    std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
     std::unique_ptr<AccountsController> m_accountsController;
@@ -191,6 +199,8 @@ private:
     std::unique_ptr<MiniAppBackendController> m_miniAppBackendController;
     std::unique_ptr<CronsController> m_cronsController;
     std::unique_ptr<ContactsController> m_contactsController;
+    std::unique_ptr<NotificationsController> m_notificationsController;
+    std::unique_ptr<PromptsController> m_promptsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

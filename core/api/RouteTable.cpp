@@ -13,6 +13,8 @@
 #include "api/MessagesController.h"
 #include "api/MiniAppBackendController.h"
 #include "api/MiniAppsController.h"
+#include "api/NotificationsController.h"
+#include "api/PromptsController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
 #include "api/SettingsController.h"
@@ -144,6 +146,14 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"DELETE", "/api/crons/:id", A::Member, h(c.crons, &CronsController::remove)},
         {"POST", "/api/crons/:id/trigger", A::Member, h(c.crons, &CronsController::trigger)},
         {"POST", "/api/crons/:id/approve", A::Member, h(c.crons, &CronsController::approve)},
+        // --- notifications (the caller's own) and human prompts ---
+        {"GET", "/api/notifications", A::Member, h(c.notifications, &NotificationsController::list)},
+        {"GET", "/api/notifications/unread-count", A::Member, h(c.notifications, &NotificationsController::unreadCount)},
+        {"POST", "/api/notifications/mark-all-read", A::Member, h(c.notifications, &NotificationsController::markAllRead)},
+        {"PATCH", "/api/notifications/:id/read", A::Member, h(c.notifications, &NotificationsController::markRead)},
+        {"DELETE", "/api/notifications/:id", A::Member, h(c.notifications, &NotificationsController::remove)},
+        {"GET", "/api/prompts/pending", A::Member, h(c.prompts, &PromptsController::pending)},
+        {"POST", "/api/prompts/:id/respond", A::Member, h(c.prompts, &PromptsController::respond)},
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 

@@ -24,6 +24,8 @@ class SettingsController;
 class SystemController;
 class VaultController;
 class MemoriesController;
+class NotificationsController;
+class PromptsController;
 
 struct Controllers
 {
@@ -45,6 +47,8 @@ struct Controllers
     MiniAppBackendController &miniAppBackend;
     CronsController &crons;
     ContactsController &contacts;
+    NotificationsController &notifications;
+    PromptsController &prompts;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

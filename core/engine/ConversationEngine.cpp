@@ -484,6 +484,7 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     spec.toolContext.kinId = item.kinId;
     spec.toolContext.userId = item.sourceType == QLatin1String("user") ? item.sourceId : QString();
     spec.toolContext.sessionId = item.sessionId;
+    spec.toolContext.messageId = spec.messageId;
     spec.maxSteps = spec.tools.isEmpty() ? 1 : m_options.maxSteps;
     if (!quick)
         spec.firstTokenFields = sourceFields(slot.kin);

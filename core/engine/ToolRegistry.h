@@ -22,6 +22,7 @@ struct ToolContext
     QString userId;    // the human behind the turn, when there is one
     QString sessionId; // quick session
     QString taskId;
+    QString messageId; // the assistant message the running turn writes ("" outside a turn): identifies the turn
     bool isSubKin = false;
     // The running turn's scrub list (null outside a turn): a tool that handles a secret adds it here so it is kept out
     // of everything the turn stores, publishes or sends to the model afterwards.

@@ -3,6 +3,8 @@
 #include "util/Result.h"
 
 #include <QJsonObject>
+#include <QList>
+#include <QVariantList>
 #include <QString>
 
 #include <functional>
@@ -23,8 +25,18 @@ struct NotificationInput
     QString relatedType; // prompt | channel | cron | mcp | kin | message
 };
 
-// Notification rows, one per user, each announced to that user only (notification:new). The REST side arrives with
-// the autonomy issue; the engine and tools create them from now on.
+// A page of one user's notifications (GET /api/notifications), newest first.
+struct NotificationPage
+{
+    QList<QJsonObject> items; // NotificationSummary
+    int unreadCount = 0;
+    int total = 0;             // matching the filter (unreadOnly or not)
+    bool hasMore = false;
+};
+
+// Notification rows, one per user, each announced to that user only (notification:new); the per-user reading side
+// of /api/notifications (every read and change is scoped to the calling user: another user's id is "not there").
+// Retention (rest.md §3.18): rows older than 30 days go, and each user keeps at most the 500 newest.
 class NotificationService final
 {
 public:
@@ -38,7 +50,22 @@ public:
     Result<int> notifyAll(const NotificationInput &n);
     Result<int> notifyUser(const QString &userId, const NotificationInput &n);
 
+    static constexpr int kRetentionDays = 30;
+    static constexpr int kMaxPerUser = 500;
+
+    Result<NotificationPage> list(const QString &userId, bool unreadOnly, int limit, int offset) const;
+    Result<int> unreadCount(const QString &userId) const;
+    // false when the user has no notification with that id. Announces notification:read to the user.
+    Result<bool> markRead(const QString &userId, const QString &id);
+    // → how many were unread. Announces notification:read-all to the user.
+    Result<int> markAllRead(const QString &userId);
+    // false when the user has no notification with that id (the route answers success either way, as the reference).
+    Result<bool> remove(const QString &userId, const QString &id);
+    // Applies the retention on the clock → rows deleted.
+    Result<int> prune();
+
 private:
+    QJsonObject summaryOf(const QVariantList &row) const;
     Result<int> notify(const QStringList &userIds, const NotificationInput &n);
 
     const Database &m_db;
