@@ -51,6 +51,7 @@ new_app() { # slug → app id, with the backend written and loaded by a first re
 }
 
 RSS0=$(rss_kib)
+[[ -n ${PERF_OUT:-} ]] && { perf record -F 999 -g -p "$SERVER_PID" -o "$PERF_OUT" -- sleep $((DURATION + 2)) >/dev/null 2>&1 & }
 APP=$(new_app bench-0)
 echo "== one backend: $(curl -fs -H "$K" "$B/api/mini-apps/$APP/api/hello") =="
 cat >"$WORK/post.lua" <<'EOF_LUA'
