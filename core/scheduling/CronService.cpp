@@ -161,18 +161,25 @@ void CronService::askApproval(const CronRecord &c)
         m_d.logger.warn(QStringLiteral("crons"), QStringLiteral("Approval notification failed"), {{QStringLiteral("error"), sent.error().message}});
 }
 
+// The cap on active crons (kMaxActive) leaves room for one more, or the error under code.
+Status CronService::roomForOneMoreActive(const QString &code) const
+{
+    auto active = m_store.activeCount();
+    if (!active)
+        return active.error();
+    if (active.value() >= kMaxActive)
+        return ApiError::badRequest(code, QStringLiteral("Maximum number of active crons reached (%1)").arg(kMaxActive));
+    return {};
+}
+
 Result<CronRecord> CronService::create(const CronDraft &d, const QString &createdBy)
 {
     if (Status st = checkDraft(d, true, QStringLiteral("CRON_CREATE_ERROR")); !st)
         return st.error();
     const bool byKin = createdBy == QLatin1String("kin");
     if (!byKin) {
-        auto active = m_store.activeCount();
-        if (!active)
-            return active.error();
-        if (active.value() >= kMaxActive)
-            return ApiError::badRequest(QStringLiteral("CRON_CREATE_ERROR"),
-                                        QStringLiteral("Maximum number of active crons reached (%1)").arg(kMaxActive));
+        if (Status room = roomForOneMoreActive(QStringLiteral("CRON_CREATE_ERROR")); !room)
+            return room.error();
     }
     const qint64 now = m_d.clock.nowMs();
     CronRecord c;
@@ -212,12 +219,8 @@ Result<CronRecord> CronService::update(const QString &id, const CronDraft &p, co
     if (p.isActive && *p.isActive && !c.isActive) {
         if (c.requiresApproval)
             return ApiError::badRequest(QStringLiteral("CRON_UPDATE_ERROR"), QStringLiteral("This cron is waiting for approval: approve it first"));
-        auto active = m_store.activeCount();
-        if (!active)
-            return active.error();
-        if (active.value() >= kMaxActive)
-            return ApiError::badRequest(QStringLiteral("CRON_UPDATE_ERROR"),
-                                        QStringLiteral("Maximum number of active crons reached (%1)").arg(kMaxActive));
+        if (Status room = roomForOneMoreActive(QStringLiteral("CRON_UPDATE_ERROR")); !room)
+            return room.error();
     }
     if (p.name)
         c.name = p.name->trimmed();
@@ -276,12 +279,8 @@ Result<CronRecord> CronService::approve(const QString &id)
     CronRecord c = found.value();
     if (!c.requiresApproval)
         return ApiError::conflict(QStringLiteral("ALREADY_APPROVED"), QStringLiteral("This cron is already approved"));
-    auto active = m_store.activeCount();
-    if (!active)
-        return active.error();
-    if (active.value() >= kMaxActive)
-        return ApiError::badRequest(QStringLiteral("CRON_UPDATE_ERROR"),
-                                    QStringLiteral("Maximum number of active crons reached (%1)").arg(kMaxActive));
+    if (Status room = roomForOneMoreActive(QStringLiteral("CRON_UPDATE_ERROR")); !room)
+        return room.error();
     const qint64 now = m_d.clock.nowMs();
     c.requiresApproval = false;
     c.isActive = true;

@@ -115,6 +115,7 @@ Q_SIGNALS:
     void cronFired(const QString &cronId, bool spawned, bool late);
 
 private:
+    Status roomForOneMoreActive(const QString &code) const;
     // A schedule, checked: an expression, or the instant of a one-off.
     struct Schedule
     {
