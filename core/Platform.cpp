@@ -292,7 +292,12 @@ Result<quint16> Platform::start()
         m_logger->warn(QStringLiteral("contacts"), QStringLiteral("User contacts backfill failed"), {{QStringLiteral("error"), made.error().message}});
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
-    m_kins->setProviderCheck([this](const QString &providerId) { return bool(m_providers->find(providerId)); });
+    // A Kin talks through its provider: an embeddings-only type (Voyage, Jina, Nomic) cannot be one.
+    m_kins->setProviderCheck([this](const QString &providerId) {
+        auto p = m_providers->find(providerId);
+        const llm::ProviderType *type = p ? llm::findProviderType(p->type) : nullptr;
+        return type && type->capabilities.contains(QLatin1String("llm"));
+    });
     m_notifications->setKinInfoLookup([this](const QString &kinId) {
         auto k = m_kins->resolve(kinId);
         return k ? NotificationService::KinInfo{k->name, k->slug, m_kins->avatarUrl(k.value())} : NotificationService::KinInfo{};

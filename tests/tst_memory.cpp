@@ -360,6 +360,12 @@ private Q_SLOTS:
         QCOMPARE(f.search(QStringLiteral("gardening")).size(), 1);
         // An embeddings-only type is no chat provider.
         QVERIFY(!f.server.platform().providers().resolveLlm(QStringLiteral("voyage-3"), provider.value("id").toString()).ok());
+        // …so no Kin can be made to talk through it.
+        const HttpResponse kin = f.api->postJson("/api/kins", {{"name", "Mute"}, {"role", "r"}, {"model", "voyage-3"},
+                                                                {"providerId", provider.value("id").toString()}});
+        QCOMPARE(kin.status, 400);
+        QCOMPARE(kin.json().value("error").toObject().value("code").toString(), QStringLiteral("INVALID_PROVIDER"));
+        QCOMPARE(f.api->patchJson("/api/kins/" + f.kinId.toUtf8(), {{"providerId", provider.value("id").toString()}}).status, 400);
     }
 
     void rankingRules()

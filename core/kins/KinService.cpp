@@ -208,7 +208,7 @@ Result<KinRecord> KinService::create(const QJsonObject &body, const QString &use
     if (k.model.isEmpty())
         return ApiError::badRequest(QStringLiteral("INVALID_MODEL"), QStringLiteral("model is required (no default LLM model is set)"));
     if (!k.providerId.isEmpty() && m_providerExists && !m_providerExists(k.providerId))
-        return ApiError::badRequest(QStringLiteral("INVALID_PROVIDER"), QStringLiteral("providerId does not name a provider"));
+        return ApiError::badRequest(QStringLiteral("INVALID_PROVIDER"), QStringLiteral("providerId does not name a provider that can chat"));
 
     QString requestedSlug;
     readText(body, QStringLiteral("slug"), 200, false, QStringLiteral("INVALID_SLUG"), requestedSlug, error);
@@ -265,7 +265,7 @@ Result<KinRecord> KinService::update(const QString &id, const QJsonObject &body)
         if (p.isNull() || (p.isString() && p.toString().isEmpty())) {
             k.providerId.clear();
         } else if (!p.isString() || (m_providerExists && !m_providerExists(p.toString()))) {
-            return ApiError::badRequest(QStringLiteral("INVALID_PROVIDER"), QStringLiteral("providerId does not name a provider"));
+            return ApiError::badRequest(QStringLiteral("INVALID_PROVIDER"), QStringLiteral("providerId does not name a provider that can chat"));
         } else {
             k.providerId = p.toString();
         }
