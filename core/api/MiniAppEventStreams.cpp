@@ -48,9 +48,9 @@ void MiniAppEventStreams::attach(const QString &appId, Responder &&responder, co
 void MiniAppEventStreams::emitEvent(const QString &appId, const QString &event, const std::optional<QJsonValue> &data)
 {
     // Written by hand: the reference's field order (event, data, timestamp); QJsonObject would sort the keys.
-    QByteArray payload = "{\"event\":" + json::compact(QJsonArray{event}).mid(1).chopped(1);
+    QByteArray payload = "{\"event\":" + json::valueText(event);
     if (data)
-        payload += ",\"data\":" + json::compact(QJsonArray{*data}).mid(1).chopped(1);
+        payload += ",\"data\":" + json::valueText(*data);
     payload += ",\"timestamp\":" + QByteArray::number(m_clock.nowMs()) + '}';
     const QByteArray frame = Responder::chunkFrame(SseHub::frame("app-event", payload));
     QMetaObject::invokeMethod(this, [this, appId, frame] { deliver(appId, frame); }, Qt::AutoConnection);

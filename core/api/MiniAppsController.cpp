@@ -198,7 +198,7 @@ void MiniAppsController::listFiles(const ExchangePtr &ex)
     ex->sendResult(m_apps.listFiles(ex->param(QStringLiteral("id"))), [](const QList<MiniAppFile> &files) {
         QJsonArray out;
         for (const MiniAppFile &f : files)
-            out.append(QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("size"), f.size}, {QStringLiteral("mimeType"), f.mimeType}});
+            out.append(f.toJson());
         return Reply::json(QJsonObject{{QStringLiteral("files"), out}});
     });
 }
@@ -280,7 +280,7 @@ void MiniAppsController::getStorage(const ExchangePtr &ex)
     if (!value.value())
         return ex->fail(ApiError::notFound(QStringLiteral("NOT_FOUND"), QStringLiteral("Key not found")));
     // The stored JSON goes out as it is (no parse and re-serialise).
-    ex->send(Reply::jsonRaw("{\"key\":" + json::compact(QJsonArray{key}).mid(1).chopped(1) + ",\"value\":" + *value.value() + "}"));
+    ex->send(Reply::jsonRaw("{\"key\":" + json::valueText(key) + ",\"value\":" + *value.value() + "}"));
 }
 
 void MiniAppsController::putStorage(const ExchangePtr &ex)
@@ -292,7 +292,7 @@ void MiniAppsController::putStorage(const ExchangePtr &ex)
     if (!body->contains(QStringLiteral("value")))
         return ex->fail(ApiError::badRequest(QStringLiteral("STORAGE_ERROR"), QStringLiteral("Body must be {value: any JSON}")));
     const QString key = ex->param(QStringLiteral("key"));
-    const QByteArray text = json::compact(QJsonArray{body->value(QStringLiteral("value"))}).mid(1).chopped(1);
+    const QByteArray text = json::valueText(body->value(QStringLiteral("value")));
     if (Status st = m_apps.storage().set(app.id, key, text); !st)
         return ex->fail(st.error());
     ex->send(Reply::json(QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("ok"), true}}));
@@ -323,11 +323,7 @@ void MiniAppsController::listSnapshots(const ExchangePtr &ex)
     ex->sendResult(m_apps.snapshots(app.id), [&app](const QList<MiniAppSnapshot> &snaps) {
         QJsonArray out;
         for (const MiniAppSnapshot &s : snaps)
-            out.append(QJsonObject{{QStringLiteral("version"), s.version},
-                                   {QStringLiteral("label"), s.label ? QJsonValue(*s.label) : QJsonValue()},
-                                   {QStringLiteral("fileCount"), int(s.files.size())},
-                                   {QStringLiteral("files"), QJsonArray::fromStringList(s.files)},
-                                   {QStringLiteral("createdAt"), json::isoMs(s.createdAt)}});
+            out.append(s.toJson());
         return Reply::json(QJsonObject{{QStringLiteral("currentVersion"), app.version}, {QStringLiteral("snapshots"), out}});
     });
 }
@@ -368,19 +364,12 @@ void MiniAppsController::generateIcon(const ExchangePtr &ex)
     auto body = ex->jsonObject(true);
     const QString providerId = body ? body->value(QStringLiteral("providerId")).toString() : QString();
     const QString model = body ? body->value(QStringLiteral("modelId")).toString() : QString();
-    QString prompt = QStringLiteral("A flat design app icon for \"%1\"").arg(app.name);
-    if (app.description && !app.description->isEmpty())
-        prompt += QStringLiteral(": %1").arg(app.description->left(300));
-    prompt += QStringLiteral(". Simple, centred symbol, bold colours, rounded square background, no text.");
     const QString appId = app.id;
-    m_providers.generateImage(prompt, providerId, model, QStringLiteral("IMAGE_GENERATION_FAILED"),
+    m_providers.generateImage(MiniAppService::iconPrompt(app), providerId, model, QStringLiteral("IMAGE_GENERATION_FAILED"),
                               [this, ex, appId](Result<llm::GeneratedImage> image) {
                                   if (!image)
                                       return ex->fail(image.error());
-                                  const QString ext = image->mediaType == QLatin1String("image/webp")  ? QStringLiteral("webp")
-                                                      : image->mediaType == QLatin1String("image/jpeg") ? QStringLiteral("jpg")
-                                                                                                        : QStringLiteral("png");
-                                  ex->sendResult(m_apps.setIcon(appId, image->data, ext),
+                                  ex->sendResult(m_apps.setIcon(appId, image->data, image->mediaType),
                                                  [this](const MiniApp &a) { return appReply(m_apps.summary(a)); });
                               });
 }

@@ -42,6 +42,11 @@ qint64 sizeOfTree(const QString &dir, const QString &skipFirstSegment)
 
 } // namespace
 
+QJsonObject MiniAppFile::toJson() const
+{
+    return {{QStringLiteral("path"), path}, {QStringLiteral("size"), size}, {QStringLiteral("mimeType"), mimeType}};
+}
+
 QString MiniAppFiles::appDir(const QString &kinId, const QString &appId) const
 {
     return QDir(m_root).filePath(kinId + QLatin1Char('/') + appId);

@@ -3,6 +3,7 @@
 #include "util/Result.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -13,6 +14,8 @@ struct MiniAppFile
     QString path; // relative, '/'-separated
     qint64 size = 0;
     QString mimeType;
+
+    QJsonObject toJson() const; // {path, size, mimeType}
 };
 
 // The files of mini-apps on disk: <root>/<kinId>/<appId>/. Every relative path goes through resolve(), which refuses

@@ -45,6 +45,15 @@ MiniAppSnapshot snapshotFromRow(const Database::Row &r)
 
 } // namespace
 
+QJsonObject MiniAppSnapshot::toJson() const
+{
+    return {{QStringLiteral("version"), version},
+            {QStringLiteral("label"), label ? QJsonValue(*label) : QJsonValue()},
+            {QStringLiteral("fileCount"), int(files.size())},
+            {QStringLiteral("files"), QJsonArray::fromStringList(files)},
+            {QStringLiteral("createdAt"), json::isoMs(createdAt)}};
+}
+
 MiniAppService::MiniAppService(const Database &db, EventBus &bus, const Clock &clock, KinService &kins, MiniAppFiles files,
                                QObject *parent)
     : QObject(parent), m_db(db), m_bus(bus), m_clock(clock), m_kins(kins), m_files(std::move(files)), m_store(db),
@@ -395,8 +404,19 @@ Result<QString> MiniAppService::rollback(const QString &id, int version)
     return QStringLiteral("Rolled back to version %1. New version: %2. %3 files restored.").arg(version).arg(newVersion.value()).arg(snap.files.size());
 }
 
-Result<MiniApp> MiniAppService::setIcon(const QString &id, const QByteArray &image, const QString &ext)
+QString MiniAppService::iconPrompt(const MiniApp &app)
 {
+    QString prompt = QStringLiteral("A flat design app icon for \"%1\"").arg(app.name);
+    if (app.description && !app.description->isEmpty())
+        prompt += QStringLiteral(": %1").arg(app.description->left(300));
+    return prompt + QStringLiteral(". Simple, centred symbol, bold colours, rounded square background, no text.");
+}
+
+Result<MiniApp> MiniAppService::setIcon(const QString &id, const QByteArray &image, const QString &mediaType)
+{
+    const QString ext = mediaType == QLatin1String("image/webp")   ? QStringLiteral("webp")
+                        : mediaType == QLatin1String("image/jpeg") ? QStringLiteral("jpg")
+                                                                   : QStringLiteral("png");
     auto app = require(id);
     if (!app)
         return app.error();

@@ -28,6 +28,9 @@ struct MiniAppSnapshot
     std::optional<QString> label;
     QStringList files;
     qint64 createdAt = 0;
+
+    // {version, label|null, fileCount, files, createdAt (ISO)}, as GET …/snapshots lists it.
+    QJsonObject toJson() const;
 };
 
 struct NewMiniApp
@@ -96,8 +99,9 @@ public:
     // → the message "Rolled back to version V. New version: N. K files restored."
     Result<QString> rollback(const QString &id, int version);
 
-    // --- icon --- (writes _icon.<ext>, sets iconUrl; the version is not bumped)
-    Result<MiniApp> setIcon(const QString &id, const QByteArray &image, const QString &ext);
+    // --- icon --- (writes _icon.<png|jpg|webp> by the image's type, sets iconUrl; the version is not bumped)
+    static QString iconPrompt(const MiniApp &app);
+    Result<MiniApp> setIcon(const QString &id, const QByteArray &image, const QString &mediaType);
 
     static bool isValidSlug(const QString &slug);
 

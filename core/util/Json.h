@@ -12,13 +12,16 @@ namespace kinbot::json {
 
 inline QByteArray compact(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 inline QByteArray compact(const QJsonArray &a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); }
+// Any value as compact JSON text, scalars too ("x" → "\"x\"", undefined → null).
+inline QByteArray valueText(const QJsonValue &v)
+{
+    const QByteArray wrapped = compact(QJsonArray{v});
+    return wrapped.mid(1, wrapped.size() - 2);
+}
 // Any value as text: a string as it is, everything else as compact JSON (undefined prints as null).
 inline QString text(const QJsonValue &v)
 {
-    if (v.isString())
-        return v.toString();
-    const QByteArray wrapped = compact(QJsonArray{v});
-    return QString::fromUtf8(wrapped.mid(1, wrapped.size() - 2));
+    return v.isString() ? v.toString() : QString::fromUtf8(valueText(v));
 }
 
 // ISO-8601 with milliseconds and 'Z', as JavaScript's Date.toJSON() prints it.

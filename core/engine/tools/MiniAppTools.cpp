@@ -243,7 +243,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                 return done(fail(files.error()));
             QJsonArray out;
             for (const MiniAppFile &f : files.value())
-                out.append(QJsonObject{{QStringLiteral("path"), f.path}, {QStringLiteral("size"), f.size}, {QStringLiteral("mimeType"), f.mimeType}});
+                out.append(f.toJson());
             done(QJsonObject{{QStringLiteral("files"), out}});
         },
         svc);
@@ -267,7 +267,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                            {QStringLiteral("app_id"), QStringLiteral("key"), QStringLiteral("value")}),
         [fail](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             const QString key = args.value(QStringLiteral("key")).toString();
-            const Status st = s.storage().set(app.id, key, json::compact(QJsonArray{args.value(QStringLiteral("value"))}).mid(1).chopped(1));
+            const Status st = s.storage().set(app.id, key, json::valueText(args.value(QStringLiteral("value"))));
             done(st ? QJsonValue(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("key"), key}}) : QJsonValue(fail(st.error())));
         },
         svc);
@@ -328,11 +328,7 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
                 return done(fail(snaps.error()));
             QJsonArray out;
             for (const MiniAppSnapshot &sn : snaps.value())
-                out.append(QJsonObject{{QStringLiteral("version"), sn.version},
-                                       {QStringLiteral("label"), sn.label ? QJsonValue(*sn.label) : QJsonValue()},
-                                       {QStringLiteral("fileCount"), int(sn.files.size())},
-                                       {QStringLiteral("files"), QJsonArray::fromStringList(sn.files)},
-                                       {QStringLiteral("createdAt"), json::isoMs(sn.createdAt)}});
+                out.append(sn.toJson());
             done(QJsonObject{{QStringLiteral("currentVersion"), app.version}, {QStringLiteral("snapshots"), out}});
         },
         svc);
@@ -358,20 +354,14 @@ void registerMiniAppTools(ToolRegistry &registry, MiniAppService &apps, Provider
         [fail, prov](MiniAppService &s, const MiniApp &app, const QJsonObject &args, ToolDone done) {
             if (!prov)
                 return done(error(QStringLiteral("No image provider")));
-            const QString prompt = QStringLiteral("A flat design app icon for \"%1\"%2. Simple, centred symbol, bold colours, rounded square "
-                                                  "background, no text.")
-                                       .arg(app.name, app.description ? QStringLiteral(": ") + app.description->left(300) : QString());
             QPointer<MiniAppService> service(&s);
             const QString appId = app.id;
-            prov->generateImage(prompt, {}, {}, QStringLiteral("IMAGE_GENERATION_FAILED"), [service, appId, done, fail](Result<llm::GeneratedImage> image) {
+            prov->generateImage(MiniAppService::iconPrompt(app), {}, {}, QStringLiteral("IMAGE_GENERATION_FAILED"), [service, appId, done, fail](Result<llm::GeneratedImage> image) {
                 if (!image)
                     return done(fail(image.error()));
                 if (!service)
                     return done(error(QStringLiteral("Mini-apps are not available")));
-                const QString ext = image->mediaType == QLatin1String("image/webp") ? QStringLiteral("webp")
-                                    : image->mediaType == QLatin1String("image/jpeg") ? QStringLiteral("jpg")
-                                                                                      : QStringLiteral("png");
-                auto updated = service->setIcon(appId, image->data, ext);
+                auto updated = service->setIcon(appId, image->data, image->mediaType);
                 done(updated ? QJsonValue(QJsonObject{{QStringLiteral("iconUrl"), updated->iconUrl.value_or(QString())},
                                                       {QStringLiteral("message"), QStringLiteral("Icon generated")}})
                              : QJsonValue(fail(updated.error())));
