@@ -345,6 +345,44 @@ private Q_SLOTS:
         QVERIFY(ctx[QStringLiteral("honoIsClass")].toBool());
     }
 
+    // The runtime's own Headers / Request / Response (resources/jsruntime/src/fetch-api.js) and Hono's use of them.
+    void fetchApiClasses()
+    {
+        auto host = makeHost();
+        const BackendApp a = app(QStringLiteral("fetch-api"));
+        auto r = call(*host, a, "GET", QStringLiteral("/checks"));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QVERIFY2(r->status == 200, r->body.constData());
+        const QJsonObject checks = json(*r).toObject();
+        QVERIFY2(checks.size() >= 32, r->body.constData());
+        for (auto it = checks.begin(); it != checks.end(); ++it)
+            QVERIFY2(it.value() == QJsonValue(true), qPrintable(it.key() + QStringLiteral(": ") + it.value().toVariant().toString()));
+
+        // Each cookie stays its own header, also through a middleware that adds a header after the handler.
+        r = call(*host, a, "GET", QStringLiteral("/cookies"));
+        QCOMPARE(r->status, 200);
+        QCOMPARE(r->body, QByteArray("with cookies"));
+        QList<QByteArray> cookies;
+        for (const auto &[k, v] : r->headers)
+            if (k == "set-cookie")
+                cookies.append(v);
+        QCOMPARE(cookies, (QList<QByteArray>{"early=1", "late=2"}));
+        QCOMPARE(header(*r, "x-after"), QByteArray("yes"));
+
+        r = call(*host, a, "GET", QStringLiteral("/go"));
+        QCOMPARE(r->status, 302);
+        QCOMPARE(header(*r, "location"), QByteArray("/there"));
+        QVERIFY(r->body.isEmpty());
+
+        // A Response built by hand, with bytes, and one returned after an await.
+        r = call(*host, a, "GET", QStringLiteral("/raw-response"));
+        QCOMPARE(r->body, QByteArray("\x00\xff", 2));
+        QCOMPARE(header(*r, "content-type"), QByteArray("application/octet-stream"));
+        r = call(*host, a, "GET", QStringLiteral("/async-response"));
+        QCOMPARE(json(*r).toObject(), (QJsonObject{{QStringLiteral("later"), true}}));
+        QCOMPARE(header(*r, "content-type"), QByteArray("application/json"));
+    }
+
     void objectExportTypescriptAndAsyncFactory()
     {
         auto host = makeHost();

@@ -769,6 +769,8 @@ private Q_SLOTS:
                         "application/javascript").status,
                  200);
         QCOMPARE(fx->api->get(base(looping) + "/api/n").json().value(QStringLiteral("n")).toInt(), 1);
+        // Both engines are loaded first, so that what is timed below is serving, not a first load on a busy machine.
+        QCOMPARE(fx->api->get(base(fine) + "/api").body, QByteArray("ok"));
         // An infinite loop: 504 after the limit, while the API and another app answer meanwhile.
         HttpClient other = fx->server.clientFor(fx->admin);
         QElapsedTimer t;

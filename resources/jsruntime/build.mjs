@@ -1,7 +1,7 @@
 // Builds the JS runtime of mini-app backends and the offline React vendor modules of mini-app pages, then writes the
 // .qrc that embeds them. Run by CMake as `node build.mjs <workDir>` after `npm ci` in <workDir> (the build tree; no
 // node_modules ever lands in the source tree).
-//   host side  (QJSEngine, prefix /jsruntime/):       polyfills.js, hono.js, host-glue.js  (iife, es2016)
+//   host side  (QJSEngine modules, prefix /jsruntime/): polyfills.mjs, hono.mjs, host-glue.mjs  (iife bodies, es2016)
 //   browser    (served at /api/mini-apps/sdk/vendor/, prefix /miniapp-vendor/):
 //              react.js, react-dom.js, react-dom-client.js, react-jsx-runtime.js + shared chunks (esm, one React)
 import fs from 'node:fs';
@@ -16,19 +16,34 @@ const esbuild = require('esbuild');
 const nodePaths = [path.join(work, 'node_modules')];
 const dist = path.join(work, 'dist');
 
-// QJSEngine has no globalThis/self; its native URL, URLSearchParams, WeakMap and WeakSet must go so that the core-js
-// versions install (the native WeakMap/WeakSet crash under GC, the native URL classes have no prototype).
+// The host scripts are loaded as ES modules (QJSEngine::importModule): the engine compiles module code with its fast
+// property lookups, while script code given to evaluate() boxes a string for every `s.length` or `s.charCodeAt()` — ten
+// times slower on Hono's and our per-request paths. QJSEngine has no globalThis/self/global, so the first module
+// defines them on the global object (`global` for CommonJS polyfills such as fast-text-encoding, whose top-level
+// `this` is not the global object in a module); its native URL, URLSearchParams, WeakMap and WeakSet must go so that the core-js versions
+// install (the native WeakMap/WeakSet crash under GC, the native URL classes have no prototype).
 const BANNER =
-  'var globalThis = this; var self = this; delete this.URL; delete this.URLSearchParams; delete this.WeakMap; delete this.WeakSet;';
+  "var globalThis = Function('return this')(); globalThis.globalThis = globalThis; globalThis.self = globalThis; globalThis.global = globalThis; " +
+  'delete globalThis.URL; delete globalThis.URLSearchParams; delete globalThis.WeakMap; delete globalThis.WeakSet;';
 
 fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(path.join(dist, 'host'), { recursive: true });
 fs.mkdirSync(path.join(dist, 'vendor'), { recursive: true });
 
 const hostCommon = { bundle: true, format: 'iife', target: 'es2016', minify: true, nodePaths, logLevel: 'warning', legalComments: 'none' };
-await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/polyfills-entry.js')], banner: { js: BANNER }, outfile: path.join(dist, 'host/polyfills.js') });
-await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/hono-entry.js')], outfile: path.join(dist, 'host/hono.js') });
-await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/host-glue.js')], outfile: path.join(dist, 'host/host-glue.js') });
+await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/polyfills-entry.js')], banner: { js: BANNER }, outfile: path.join(dist, 'host/polyfills.mjs') });
+// Hono's `#private` members, lowered by esbuild to one WeakMap per field and one WeakSet per method, use the slots of
+// private-slots.js instead (see there why). The lowering is generated after `define` applies, so the output is
+// rewritten; the Hono entry has no other WeakMap or WeakSet, and the slots would serve one with object keys anyway.
+await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/hono-entry.js')], outfile: path.join(dist, 'host/hono.mjs') });
+{
+  const file = path.join(dist, 'host/hono.mjs');
+  const code = fs.readFileSync(file, 'utf8');
+  const lowered = code.replace(/\bWeak(Map|Set)\b/g, '__kinbotSlot$1');
+  if (lowered === code) throw new Error('hono.mjs: no lowered private members found; is private-slots.js still needed?');
+  fs.writeFileSync(file, lowered);
+}
+await esbuild.build({ ...hostCommon, entryPoints: [path.join(here, 'src/host-glue.js')], outfile: path.join(dist, 'host/host-glue.mjs') });
 
 // React is CommonJS on npm: an ESM entry re-exports its named exports explicitly (listed from the package itself) plus
 // the default export. All four are built together with code splitting, so they share one React instance.
@@ -59,7 +74,7 @@ await esbuild.build({
   legalComments: 'none',
 });
 
-const files = (dir) => fs.readdirSync(path.join(dist, dir)).filter((f) => f.endsWith('.js')).sort();
+const files = (dir) => fs.readdirSync(path.join(dist, dir)).filter((f) => f.endsWith('.js') || f.endsWith('.mjs')).sort();
 const entry = (dir, f) => `    <file alias="${f}">dist/${dir}/${f}</file>`;
 const qrc = [
   '<RCC>',

@@ -103,10 +103,10 @@ void BackendWorker::load()
             engine->setInterrupted(true);
     }
     m_bridge = new BackendBridge(*this);
-    for (const auto &[name, source] : backendRuntimeScripts()) {
-        if (source.isEmpty())
-            return m_cb.loaded(QStringLiteral("the embedded runtime script %1 is missing").arg(name));
-        const QJSValue r = engine->evaluate(source, name);
+    for (const QString &module : backendRuntimeModules()) {
+        if (!QFileInfo::exists(module))
+            return m_cb.loaded(QStringLiteral("the embedded runtime module %1 is missing").arg(module));
+        const QJSValue r = engine->importModule(module);
         if (r.isError())
             return m_cb.loaded(QStringLiteral("the runtime failed to start: ") + describe(r));
     }

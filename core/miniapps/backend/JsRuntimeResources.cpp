@@ -17,19 +17,16 @@ void initJsRuntimeResources()
     std::call_once(once, kinbotInitJsRuntimeQrc);
 }
 
-const QList<QPair<QString, QString>> &backendRuntimeScripts()
+const QStringList &backendRuntimeModules()
 {
-    static const QList<QPair<QString, QString>> scripts = [] {
+    static const QStringList modules = [] {
         initJsRuntimeResources();
-        QList<QPair<QString, QString>> out;
-        for (const char *name : {"polyfills.js", "hono.js", "host-glue.js"}) {
-            const QString path = QStringLiteral(":/jsruntime/") + QLatin1String(name);
-            QFile f(path);
-            out.append({path, f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString()});
-        }
+        QStringList out;
+        for (const char *name : {"polyfills.mjs", "hono.mjs", "host-glue.mjs"})
+            out.append(QStringLiteral(":/jsruntime/") + QLatin1String(name));
         return out;
     }();
-    return scripts;
+    return modules;
 }
 
 } // namespace kinbot::miniapps

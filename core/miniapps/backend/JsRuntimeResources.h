@@ -1,9 +1,6 @@
 #pragma once
 
-#include <QByteArray>
-#include <QList>
-#include <QPair>
-#include <QString>
+#include <QStringList>
 
 namespace kinbot::miniapps {
 
@@ -11,8 +8,9 @@ namespace kinbot::miniapps {
 // /miniapp-vendor/ for the React modules served to mini-app pages). Idempotent and thread-safe.
 void initJsRuntimeResources();
 
-// The scripts every backend engine evaluates before the app's bundle, in order: {resource name, source}.
-// Read once per process.
-const QList<QPair<QString, QString>> &backendRuntimeScripts();
+// The modules every backend engine imports before the app's bundle, in order, as resource paths. They are loaded
+// with QJSEngine::importModule rather than evaluate(): the engine compiles module code with fast property lookups
+// (script code boxes a string for each `s.length`, about ten times slower on the per-request path).
+const QStringList &backendRuntimeModules();
 
 } // namespace kinbot::miniapps

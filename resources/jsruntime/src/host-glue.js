@@ -121,7 +121,7 @@ function hostFetch(input, init) {
     const url = isRequest ? input.url : String(input);
     const method = String(opts.method || (isRequest ? input.method : '') || 'GET').toUpperCase();
     const headers = headerPairs(opts.headers || (isRequest ? input.headers : undefined));
-    let body = opts.body !== undefined ? opts.body : isRequest ? input._bodyInit : undefined;
+    let body = opts.body !== undefined ? opts.body : isRequest ? input.body : undefined;
     body = bodyText(body);
     const id = state.nextFetch++;
     state.fetches.set(id, { resolve, reject });
@@ -140,6 +140,22 @@ function installGlobals(host) {
     Promise.resolve().then(fn);
   };
   globalThis.fetch = hostFetch;
+}
+
+// Sends a backend's answer to C++: {status, headers: [[k, v]], body} with the body as text, or as an ArrayBuffer with
+// binary: true when it was given as bytes (so bytes stay bytes). A Response of another kind is read through text().
+function settleResponse(id, res) {
+  const host = state.host;
+  if (!res || typeof res.status !== 'number' || !res.headers || typeof res.headers.forEach !== 'function')
+    throw new Error('fetch() did not return a Response (got ' + describe(res) + ')');
+  const pairs = [];
+  res.headers.forEach((v, k) => pairs.push([k, v]));
+  if (res instanceof Response) {
+    if (res._bodyBytes !== null) return host.settle(id, true, { status: res.status, headers: pairs, body: res._bodyBytes, binary: true });
+    return host.settle(id, true, { status: res.status, headers: pairs, body: res._bodyText === null ? '' : res._bodyText });
+  }
+  if (typeof res.text !== 'function') throw new Error('fetch() did not return a Response (got ' + describe(res) + ')');
+  return res.text().then((text) => host.settle(id, true, { status: res.status, headers: pairs, body: String(text) }));
 }
 
 globalThis.__kinbot = {
@@ -194,25 +210,14 @@ globalThis.__kinbot = {
     try {
       const init = { method, headers };
       if (hasBody && method !== 'GET' && method !== 'HEAD') init.body = body;
-      result = Promise.resolve(state.app.fetch(new Request(url, init)));
+      result = state.app.fetch(new Request(url, init));
     } catch (e) {
-      result = Promise.reject(e);
+      return host.settle(id, false, describe(e));
     }
-    result
-      .then((res) => {
-        if (!res || typeof res.text !== 'function' || typeof res.status !== 'number')
-          throw new Error('fetch() did not return a Response (got ' + describe(res) + ')');
-        const pairs = [];
-        res.headers.forEach((v, k) => pairs.push([k, v]));
-        // Bytes stay bytes (whatwg-fetch's text() would read them as Latin-1); everything else goes as text.
-        // (whatwg-fetch keeps a typed array given as body as a typed array.)
-        const bytes = res._bodyArrayBuffer;
-        if (bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes)) {
-          const buffer = bytes instanceof ArrayBuffer ? bytes : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-          return host.settle(id, true, { status: res.status, headers: pairs, body: buffer, binary: true });
-        }
-        return res.text().then((bodyText) => host.settle(id, true, { status: res.status, headers: pairs, body: bodyText }));
-      })
+    // A handler that answers at once (most of them) is settled without a single promise reaction.
+    if (result instanceof Response) return settleResponse(id, result);
+    Promise.resolve(result)
+      .then((res) => settleResponse(id, res))
       .then(null, (e) => host.settle(id, false, describe(e)));
   },
 

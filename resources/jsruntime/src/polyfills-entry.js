@@ -8,20 +8,13 @@ import 'core-js/actual/array/flat-map';
 import 'core-js/actual/regexp';
 import 'core-js/actual/url';
 import 'core-js/actual/url-search-params';
-import 'whatwg-fetch';
 import 'core-js/actual/array/at';
 import 'core-js/actual/array/flat';
 import 'core-js/actual/object/from-entries';
 import 'core-js/actual/object/has-own';
 import 'fast-text-encoding';
+// Its TextDecoder reads zeros on this engine; ours replaces it.
+import './text-decoder.js';
 
-// whatwg-fetch has no `.body`; Hono re-wraps responses with `new Response(res.body, res)` (e.g. c.header() after
-// `await next()`), which would otherwise produce empty bodies.
-for (const C of [globalThis.Response, globalThis.Request]) {
-  Object.defineProperty(C.prototype, 'body', {
-    configurable: true,
-    get() {
-      return this._bodyInit === undefined ? null : this._bodyInit;
-    },
-  });
-}
+// Headers, Request, Response: our own, built for this interpreter (see fetch-api.js).
+import './fetch-api.js';
