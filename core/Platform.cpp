@@ -22,6 +22,7 @@
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
 #include "api/VaultController.h"
+#include "api/WebhooksController.h"
 #include "auth/AccountService.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
@@ -46,6 +47,7 @@
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
 #include "engine/tools/WakeupTools.h"
+#include "engine/tools/WebhookTools.h"
 #include "files/FileStorage.h"
 #include "files/UploadStore.h"
 #include "kins/KinService.h"
@@ -78,6 +80,7 @@
 #include "system/VersionChecker.h"
 #include "util/Clock.h"
 #include "vault/VaultService.h"
+#include "webhooks/WebhookService.h"
 
 #include <QDir>
 #include <QFile>
@@ -112,6 +115,7 @@ Platform::~Platform()
     m_http.reset(); // stop serving before the services go
     m_wakeups.reset(); // no wake-up fires into a queue that is going away
     m_crons.reset();
+    m_webhooks.reset();
     m_notificationRetention.reset();
     m_scheduler.reset();
     m_sweepTimer.stop();
@@ -274,6 +278,12 @@ Result<quint16> Platform::start()
     m_prompts = std::make_unique<PromptService>(*m_db, *m_bus, m_clock, *m_notifications,
                                                 [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
     registerPromptTools(*m_tools, *m_prompts);
+    // Webhooks: a payload reaches the Kin as a message in its queue; task mode spawns through a WebhookTaskSpawner
+    // (none yet: see WebhookService.h).
+    m_webhooks = std::make_unique<WebhookService>(WebhookService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_logger,
+                                                                       [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
+    registerWebhookTools(*m_tools, *m_webhooks);
+    connect(m_kins.get(), &KinService::kinRemoved, m_webhooks.get(), &WebhookService::forgetKin);
     m_notificationRetention = std::make_unique<NotificationRetention>(
         *m_notifications, *m_scheduler, m_clock, *m_logger,
         m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
@@ -335,6 +345,7 @@ Result<quint16> Platform::start()
     m_contactsController = std::make_unique<ContactsController>(*m_contacts, *m_kins);
     m_notificationsController = std::make_unique<NotificationsController>(*m_notifications);
     m_promptsController = std::make_unique<PromptsController>(*m_prompts, *m_kins);
+    m_webhooksController = std::make_unique<WebhooksController>(*m_webhooks, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -367,7 +378,7 @@ Result<quint16> Platform::start()
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
-                                      *m_contactsController, *m_notificationsController, *m_promptsController}));
+                                      *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -377,6 +388,7 @@ Result<quint16> Platform::start()
     const QString publicUrl = m_config.effectivePublicUrl(m_port);
     m_invitations->setPublicUrl(publicUrl);
     m_fileStorageController->setPublicUrl(publicUrl);
+    m_webhooks->setPublicUrl(publicUrl);
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
@@ -386,6 +398,7 @@ Result<quint16> Platform::start()
     if (Status st = m_crons->start(); !st)
         m_logger->error(QStringLiteral("crons"), QStringLiteral("Crons could not be armed"), {{QStringLiteral("error"), st.error().message}});
     m_notificationRetention->start();
+    m_webhooks->start();
     if (Status st = m_knowledge->start(); !st)
         m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();

@@ -20,6 +20,8 @@
 #include "api/SettingsController.h"
 #include "api/SystemController.h"
 #include "api/VaultController.h"
+#include "api/WebhooksController.h"
+#include "webhooks/WebhookService.h"
 
 namespace kinbot {
 
@@ -146,6 +148,19 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"DELETE", "/api/crons/:id", A::Member, h(c.crons, &CronsController::remove)},
         {"POST", "/api/crons/:id/trigger", A::Member, h(c.crons, &CronsController::trigger)},
         {"POST", "/api/crons/:id/approve", A::Member, h(c.crons, &CronsController::approve)},
+        // --- webhooks (task mode spawns tasks: see WebhookService); incoming is public: its token is the credential,
+        // and a body over 1 MiB is refused from its Content-Length before it is read ---
+        {"GET", "/api/webhooks", A::Member, h(c.webhooks, &WebhooksController::list)},
+        {"POST", "/api/webhooks", A::Member, h(c.webhooks, &WebhooksController::create)},
+        {"PATCH", "/api/webhooks/:id", A::Member, h(c.webhooks, &WebhooksController::update)},
+        {"DELETE", "/api/webhooks/:id", A::Member, h(c.webhooks, &WebhooksController::remove)},
+        {"GET", "/api/webhooks/:id/logs", A::Member, h(c.webhooks, &WebhooksController::logs)},
+        {"POST", "/api/webhooks/:id/regenerate-token", A::Member, h(c.webhooks, &WebhooksController::regenerateToken)},
+        {"POST", "/api/webhooks/:id/test-filter", A::Member, h(c.webhooks, &WebhooksController::testFilter), env,
+         WebhookService::kMaxPayloadBytes * 2},
+        {"POST", "/api/webhooks/:id/suggest-fields", A::Member, h(c.webhooks, &WebhooksController::suggestFields)},
+        {"POST", "/api/webhooks/incoming/:webhookId", A::Public, h(c.webhooks, &WebhooksController::incoming), env,
+         WebhookService::kMaxPayloadBytes},
         // --- notifications (the caller's own) and human prompts ---
         {"GET", "/api/notifications", A::Member, h(c.notifications, &NotificationsController::list)},
         {"GET", "/api/notifications/unread-count", A::Member, h(c.notifications, &NotificationsController::unreadCount)},
