@@ -44,6 +44,8 @@ class KinWizardController;
 class KinsController;
 class KnowledgeController;
 class KnowledgeService;
+class McpService;
+class McpServersController;
 class MessageStore;
 class MessagesController;
 class NotificationService;
@@ -129,6 +131,7 @@ public:
     ContactService &contacts() { return *m_contacts; }
     NotificationService &notifications() { return *m_notifications; }
     PromptService &prompts() { return *m_prompts; }
+    McpService &mcp() { return *m_mcp; }
 
 private:
     void sweepStoredFiles();
@@ -179,6 +182,7 @@ private:
     std::unique_ptr<CronService> m_crons;
     std::unique_ptr<ContactService> m_contacts;
     std::unique_ptr<PromptService> m_prompts;
+    std::unique_ptr<McpService> m_mcp;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
@@ -201,6 +205,7 @@ private:
     std::unique_ptr<ContactsController> m_contactsController;
     std::unique_ptr<NotificationsController> m_notificationsController;
     std::unique_ptr<PromptsController> m_promptsController;
+    std::unique_ptr<McpServersController> m_mcpServersController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -15,6 +15,7 @@ class FileStorageController;
 class KinWizardController;
 class KinsController;
 class KnowledgeController;
+class McpServersController;
 class MiniAppBackendController;
 class MiniAppsController;
 class MessagesController;
@@ -49,6 +50,7 @@ struct Controllers
     ContactsController &contacts;
     NotificationsController &notifications;
     PromptsController &prompts;
+    McpServersController &mcpServers;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -477,6 +477,12 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     spec.request.system = PromptBuilder::systemPrompt(in);
     spec.request.messages = history;
     spec.tools = m_s.tools.forTurn(slot.kin.toolConfig, in.isHub, quick, false);
+    if (!quick)
+        for (const TurnToolSource &source : std::as_const(m_toolSources))
+            for (std::shared_ptr<const ToolDefinition> &tool : source(slot.kin)) {
+                spec.tools.append(tool.get());
+                spec.ownedTools.append(std::move(tool));
+            }
     if (item.messageType == QLatin1String("kin_reply")) // no ping-pong between Kins
         spec.tools.removeIf([](const ToolDefinition *t) {
             return t->name == QLatin1String("send_message") || t->name == QLatin1String("reply") || t->name == QLatin1String("list_kins");
