@@ -334,6 +334,10 @@ Result<quint16> Platform::start()
     m_providersController = std::make_unique<ProvidersController>(*m_providers);
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
+    m_kinsController->setMcpHooks({[this](const QJsonObject &body) { return m_mcp->checkKinBody(body); },
+                                   [this](const QString &kinId, const QJsonObject &body) { return m_mcp->applyKinBody(kinId, body); },
+                                   [this](const KinRecord &kin) { return m_mcp->kinServers(kin.id); },
+                                   [this](const KinRecord &kin) { return m_mcp->kinToolListing(kin); }});
     m_kinsController->setUsageDecorator([this](const KinRecord &kin, QJsonObject usage) { return m_compacting->decorateUsage(kin, std::move(usage)); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,

@@ -289,6 +289,78 @@ Status McpService::setLinks(const QString &kinId, const QStringList &serverIds)
     return m_store.setLinks(kinId, serverIds);
 }
 
+Status McpService::checkKinBody(const QJsonObject &body) const
+{
+    const QJsonValue ids = body.value(QStringLiteral("mcpServerIds"));
+    if (ids.isUndefined() || ids.isNull())
+        return {};
+    if (!ids.isArray())
+        return invalid(QStringLiteral("mcpServerIds must be an array of MCP server ids"));
+    for (const QJsonValue &v : ids.toArray()) {
+        auto found = m_store.find(v.toString());
+        if (!found)
+            return found.error();
+        if (!v.isString() || !found.value())
+            return invalid(QStringLiteral("mcpServerIds: unknown MCP server %1").arg(v.toString()));
+    }
+    return {};
+}
+
+Status McpService::applyKinBody(const QString &kinId, const QJsonObject &body)
+{
+    const QJsonValue ids = body.value(QStringLiteral("mcpServerIds"));
+    if (ids.isArray()) {
+        QStringList list;
+        for (const QJsonValue &v : ids.toArray())
+            list << v.toString();
+        return m_store.setLinks(kinId, list);
+    }
+    const QJsonObject access = body.value(QStringLiteral("toolConfig")).toObject().value(QStringLiteral("mcpAccess")).toObject();
+    if (access.isEmpty())
+        return {};
+    auto linked = m_store.linkedTo(kinId);
+    if (!linked)
+        return linked.error();
+    QStringList list = linked.value();
+    for (auto it = access.begin(); it != access.end(); ++it) {
+        auto found = m_store.find(it.key());
+        if (found && found.value() && !it.value().toArray().isEmpty() && !list.contains(it.key()))
+            list << it.key();
+    }
+    return list == linked.value() ? Status() : m_store.setLinks(kinId, list);
+}
+
+QJsonArray McpService::kinServers(const QString &kinId) const
+{
+    QJsonArray out;
+    auto linked = m_store.linkedTo(kinId);
+    if (!linked)
+        return out;
+    for (const QString &id : linked.value())
+        if (auto s = m_store.find(id); s && s.value())
+            out.append(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("name"), s.value()->name}});
+    return out;
+}
+
+QJsonArray McpService::kinToolListing(const KinRecord &kin) const
+{
+    QJsonArray out;
+    const QJsonObject access = kin.toolConfig.value(QStringLiteral("mcpAccess")).toObject();
+    for (const auto &[server, allowed] : serversOf(kin)) {
+        QJsonArray tools;
+        if (const McpClient *c = m_clients.value(server.id))
+            for (const McpToolInfo &t : c->tools())
+                tools.append(QJsonObject{{QStringLiteral("name"), t.name},
+                                         {QStringLiteral("description"), t.description},
+                                         {QStringLiteral("enabled"), allowed.contains(QStringLiteral("*")) || allowed.contains(t.name)}});
+        out.append(QJsonObject{{QStringLiteral("serverId"), server.id},
+                               {QStringLiteral("serverName"), server.name},
+                               {QStringLiteral("autoEnabled"), server.createdByKinId == kin.id && !access.contains(server.id)},
+                               {QStringLiteral("tools"), tools}});
+    }
+    return out;
+}
+
 QList<QPair<McpServerRecord, QStringList>> McpService::serversOf(const KinRecord &kin) const
 {
     QList<QPair<McpServerRecord, QStringList>> out;

@@ -6,6 +6,7 @@
 #include "util/Result.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
 
@@ -77,6 +78,15 @@ public:
     // Kins: the active servers a Kin may use (linked, in toolConfig.mcpAccess, or created by it with no access entry).
     Result<QStringList> linkedServers(const QString &kinId) const;
     Status setLinks(const QString &kinId, const QStringList &serverIds);
+    // POST/PATCH /api/kins bodies: mcpServerIds (array of known server ids) replaces the links; without it, servers
+    // given tools in toolConfig.mcpAccess are linked too (as the reference does).
+    Status checkKinBody(const QJsonObject &body) const;
+    Status applyKinBody(const QString &kinId, const QJsonObject &body);
+    // The Kin detail's mcpServers: [{id, name}] of its linked servers.
+    QJsonArray kinServers(const QString &kinId) const;
+    // GET /api/kins/:id/tools mcpTools: [{serverId, serverName, autoEnabled, tools: [{name, description, enabled}]}] of the
+    // servers the Kin may use; tools known from the live connection (none listed before the first connect).
+    QJsonArray kinToolListing(const KinRecord &kin) const;
     // Connects the Kin's servers (in parallel) before a turn; done() once all answered (failures are logged).
     void prepareKin(const QString &kinId, QObject *context, std::function<void()> done);
     // The tools of the Kin's connected servers (after prepareKin), filtered by its access lists.

@@ -197,7 +197,7 @@ QList<std::shared_ptr<const ToolDefinition>> mcpTurnTools(McpService &mcp, const
         keys.insert(t.key);
         auto def = std::make_shared<ToolDefinition>();
         def->name = t.key;
-        def->domain = QStringLiteral("mcp");
+        def->domain = QStringLiteral("mcp:") + t.serverName; // the prompt names the servers by this
         def->description = QStringLiteral("[MCP: %1] %2").arg(t.serverName, t.tool.description);
         QJsonObject schema = t.tool.inputSchema;
         if (schema.value(QStringLiteral("type")).toString() != QLatin1String("object"))
