@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <QStandardPaths>
+#include <QTimer>
 
 #ifdef Q_OS_UNIX
 #include <csignal>
@@ -37,8 +38,10 @@ void McpStdioTransport::open()
     QString program = m_command;
     if (!program.contains(QLatin1Char('/'))) {
         program = QStandardPaths::findExecutable(m_command, path);
-        if (program.isEmpty())
-            return fail(QStringLiteral("Command not found: %1").arg(m_command));
+        if (program.isEmpty()) { // answered from the event loop, as a start failure would be
+            QTimer::singleShot(0, this, [this] { fail(QStringLiteral("Command not found: %1").arg(m_command)); });
+            return;
+        }
     }
 
     auto *p = new QProcess(this);
