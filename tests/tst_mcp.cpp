@@ -407,6 +407,40 @@ private Q_SLOTS:
         QCOMPARE(callMcp(p, id, "echo", {{"text", "awake"}}).toString(), QStringLiteral("awake"));
     }
 
+    void hungServerNeverBlocksTheKin()
+    {
+        KinFixture f([](ServerConfig &c) { c.mcpCallTimeoutMs = 300; });
+        const QString serverId = createServer(*f.api, stdioBody("Sleepy"));
+        const QString kinId = f.addKin(QStringLiteral("Patient"), f.addProvider(), {{"mcpServerIds", QJsonArray{serverId}}}).value("id").toString();
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("h1"), QStringLiteral("mcp_sleepy_slow"), R"({"ms": 60000})"}}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("The server is stuck.")}));
+        QElapsedTimer t;
+        t.start();
+        QCOMPARE(f.send(kinId, QStringLiteral("take your time")).status, 202);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, "chat:done", kinId); }, 15000));
+        QVERIFY(t.elapsed() < 15000);
+        QJsonObject result;
+        for (const QJsonObject &e : kinEvents(*sse, kinId))
+            if (e.value("type") == QStringLiteral("chat:tool-result"))
+                result = e;
+        const QString err = result.value("result").toObject().value("error").toString();
+        QVERIFY2(err.contains(QStringLiteral("Sleepy")) && err.contains(QStringLiteral("timed out")), qPrintable(err));
+        QCOMPARE(f.fake.chatRequests().size(), 2); // the model got the error and answered
+    }
+
+    void shutdownKillsTheServers()
+    {
+        qint64 pid = 0;
+        {
+            KinFixture f;
+            const QString id = createServer(*f.api, stdioBody("Short lived"));
+            pid = callMcp(f.server.platform(), id, "pid").toString().toLongLong();
+            QVERIFY(processAlive(pid));
+        }
+        QVERIFY(!processAlive(pid));
+    }
+
     void kinToolsNeedApproval()
     {
         KinFixture f;
