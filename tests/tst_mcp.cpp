@@ -561,6 +561,13 @@ private Q_SLOTS:
             deleted = deleted || (q.httpMethod == "DELETE" && q.headers.value("mcp-session-id") == "session-1");
         QVERIFY(deleted);
 
+        // A session the server forgot (404) is opened again and the call goes through.
+        const QString before = http.sessionId();
+        http.expireSessions();
+        QCOMPARE(callMcp(p, id, "echo", {{"text", "renewed"}}).toString(), QStringLiteral("http:renewed"));
+        QVERIFY(http.sessionId() != before);
+        QCOMPARE(http.requests().last().headers.value("mcp-session-id"), http.sessionId().toLatin1());
+
         // HTTP failures reach the caller as errors (once retried), never a hang.
         http.failWith(500);
         QVERIFY2(errorOf(callMcp(p, id, "echo", {{"text", "x"}})).contains(QStringLiteral("500")), qPrintable(errorOf(callMcp(p, id, "echo", {{"text", "x"}}))));

@@ -38,6 +38,8 @@ public:
     QString sessionId() const { return QString::fromLatin1(m_session); } // the newest
     // Answer every request with this HTTP status (0 = normal behaviour).
     void failWith(int status) { m_failStatus = status; }
+    // Forget every session (a restarted server): their requests get 404.
+    void expireSessions() { m_live.clear(); }
 
 private:
     void onReadable(QTcpSocket *socket);
