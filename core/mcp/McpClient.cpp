@@ -113,7 +113,7 @@ void McpClient::listTools(const QString &cursor, QList<McpToolInfo> acc)
                         t.value(QStringLiteral("inputSchema")).toObject()});
         }
         const QString next = result.value(QStringLiteral("nextCursor")).toString();
-        if (!next.isEmpty() && next != QStringLiteral("null") && acc.size() < 10000)
+        if (!next.isEmpty() && acc.size() < 10000) // a server paging forever stops somewhere
             return listTools(next, acc);
         m_tools = acc;
         connectFinished({});

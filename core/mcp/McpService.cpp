@@ -275,20 +275,6 @@ void McpService::test(const QString &id, QObject *context, std::function<void(Re
     });
 }
 
-Result<QStringList> McpService::linkedServers(const QString &kinId) const
-{
-    return m_store.linkedTo(kinId);
-}
-
-Status McpService::setLinks(const QString &kinId, const QStringList &serverIds)
-{
-    for (const QString &id : serverIds)
-        if (auto found = existing(id); !found)
-            return found.error().kind == ErrorKind::NotFound ? Status(invalid(QStringLiteral("mcpServerIds: unknown server %1").arg(id)))
-                                                               : Status(found.error());
-    return m_store.setLinks(kinId, serverIds);
-}
-
 Status McpService::checkKinBody(const QJsonObject &body) const
 {
     const QJsonValue ids = body.value(QStringLiteral("mcpServerIds"));

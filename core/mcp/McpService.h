@@ -75,9 +75,6 @@ public:
     // A fresh connection: {connected, toolCount, tools: [names], error?}; the pooled one is left alone.
     void test(const QString &id, QObject *context, std::function<void(Result<QJsonObject>)> done);
 
-    // Kins: the active servers a Kin may use (linked, in toolConfig.mcpAccess, or created by it with no access entry).
-    Result<QStringList> linkedServers(const QString &kinId) const;
-    Status setLinks(const QString &kinId, const QStringList &serverIds);
     // POST/PATCH /api/kins bodies: mcpServerIds (array of known server ids) replaces the links; without it, servers
     // given tools in toolConfig.mcpAccess are linked too (as the reference does).
     Status checkKinBody(const QJsonObject &body) const;
@@ -105,7 +102,8 @@ private:
     void dropClient(const QString &id, const QString &reason);
     void publish(const QString &type, const McpServerRecord &s);
     void askApproval(const McpServerRecord &s);
-    // The Kin's servers with their access lists (['*'] = every tool).
+    // The active servers a Kin may use (linked, in toolConfig.mcpAccess, or added by it with no access entry) with their
+    // access lists (['*'] = every tool).
     QList<QPair<McpServerRecord, QStringList>> serversOf(const KinRecord &kin) const;
 
     McpServerStore m_store;
