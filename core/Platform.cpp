@@ -11,6 +11,7 @@
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
 #include "api/KnowledgeController.h"
+#include "api/McpServersController.h"
 #include "api/MiniAppBackendController.h"
 #include "api/MiniAppEventStreams.h"
 #include "api/MiniAppsController.h"
@@ -43,6 +44,7 @@
 #include "engine/tools/FileStorageTools.h"
 #include "engine/tools/InterKinTools.h"
 #include "engine/tools/KnowledgeTools.h"
+#include "engine/tools/McpTools.h"
 #include "engine/tools/MiniAppTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
@@ -60,6 +62,7 @@
 #include "memory/MemoryExtraction.h"
 #include "memory/MemoryMaintenance.h"
 #include "memory/MemoryService.h"
+#include "mcp/McpService.h"
 #include "notifications/NotificationRetention.h"
 #include "notifications/NotificationService.h"
 #include "prompts/PromptService.h"
@@ -121,6 +124,7 @@ Platform::~Platform()
     m_sweepTimer.stop();
     m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
     m_engine.reset(); // running turns hold clients of the network manager
+    m_mcp.reset(); // kills the MCP server processes (after the turns that call them)
     m_hub.reset();
     m_cpuPool.waitForDone();
 }
@@ -284,6 +288,19 @@ Result<quint16> Platform::start()
                                                                        [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
     registerWebhookTools(*m_tools, *m_webhooks);
     connect(m_kins.get(), &KinService::kinRemoved, m_webhooks.get(), &WebhookService::forgetKin);
+    // MCP servers: their tools join a Kin's main turns; the servers are connected while the turn's context is gathered.
+    McpOptions mcpOptions;
+    mcpOptions.timeouts.connectMs = m_config.mcpConnectTimeoutMs;
+    mcpOptions.timeouts.callMs = m_config.mcpCallTimeoutMs;
+    mcpOptions.requireApproval = m_config.mcpRequireApproval;
+    m_mcp = std::make_unique<McpService>(*m_db, *m_secretBox, *m_bus, m_clock, *m_notifications, *m_kins, *m_network, *m_logger, mcpOptions);
+    registerMcpTools(*m_tools, *m_mcp);
+    m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *ctx, std::function<void(TurnContextPart)> done) {
+        if (r.quick)
+            return done({});
+        m_mcp->prepareKin(r.kinId, ctx, [done] { done({}); });
+    });
+    m_engine->addTurnToolSource([this](const KinRecord &kin) { return mcpTurnTools(*m_mcp, kin); });
     m_notificationRetention = std::make_unique<NotificationRetention>(
         *m_notifications, *m_scheduler, m_clock, *m_logger,
         m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
@@ -327,6 +344,10 @@ Result<quint16> Platform::start()
     m_providersController = std::make_unique<ProvidersController>(*m_providers);
     m_kinsController = std::make_unique<KinsController>(*m_kins, *m_tools, *m_settings, *m_engine, m_clock,
                                                         [this](const QString &model) { return bool(m_providers->resolveLlm(model, {})); });
+    m_kinsController->setMcpHooks({[this](const QJsonObject &body) { return m_mcp->checkKinBody(body); },
+                                   [this](const QString &kinId, const QJsonObject &body) { return m_mcp->applyKinBody(kinId, body); },
+                                   [this](const KinRecord &kin) { return m_mcp->kinServers(kin.id); },
+                                   [this](const KinRecord &kin) { return m_mcp->kinToolListing(kin); }});
     m_kinsController->setUsageDecorator([this](const KinRecord &kin, QJsonObject usage) { return m_compacting->decorateUsage(kin, std::move(usage)); });
     m_kinWizardController = std::make_unique<KinWizardController>(*m_providers, *m_kins, *m_settings, *m_tools);
     m_messagesController = std::make_unique<MessagesController>(*m_kins, *m_messages, *m_queue, *m_engine, *m_bus, *m_db, *m_notifications,
@@ -346,6 +367,7 @@ Result<quint16> Platform::start()
     m_notificationsController = std::make_unique<NotificationsController>(*m_notifications);
     m_promptsController = std::make_unique<PromptsController>(*m_prompts, *m_kins);
     m_webhooksController = std::make_unique<WebhooksController>(*m_webhooks, *m_kins);
+    m_mcpServersController = std::make_unique<McpServersController>(*m_mcp);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -378,7 +400,8 @@ Result<quint16> Platform::start()
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
-                                      *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController}));
+                                      *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController,
+                                      *m_mcpServersController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

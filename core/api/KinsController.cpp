@@ -30,9 +30,29 @@ void KinsController::list(const ExchangePtr &ex)
     });
 }
 
+QJsonObject KinsController::detail(const KinRecord &k) const
+{
+    QJsonObject o = m_kins.detailJson(k);
+    if (m_mcp.servers)
+        o.insert(QStringLiteral("mcpServers"), m_mcp.servers(k));
+    return o;
+}
+
+Result<KinRecord> KinsController::savedWithLinks(const QJsonObject &body, const std::function<Result<KinRecord>()> &save)
+{
+    if (m_mcp.check)
+        if (Status st = m_mcp.check(body); !st)
+            return st.error();
+    auto saved = save();
+    if (saved && m_mcp.apply)
+        if (Status st = m_mcp.apply(saved->id, body); !st)
+            return st.error();
+    return saved;
+}
+
 void KinsController::get(const ExchangePtr &ex)
 {
-    ex->sendResult(m_kins.resolve(ex->param("id")), [this](const KinRecord &k) { return Reply::json(m_kins.detailJson(k)); });
+    ex->sendResult(m_kins.resolve(ex->param("id")), [this](const KinRecord &k) { return Reply::json(detail(k)); });
 }
 
 void KinsController::create(const ExchangePtr &ex)
@@ -40,8 +60,9 @@ void KinsController::create(const ExchangePtr &ex)
     auto body = ex->jsonObject();
     if (!body)
         return ex->fail(body.error());
-    ex->sendResult(m_kins.create(*body, ex->principal.userId),
-                   [this](const KinRecord &k) { return Reply::json(QJsonObject{{QStringLiteral("kin"), m_kins.detailJson(k)}}, 201); });
+    const QString userId = ex->principal.userId;
+    ex->sendResult(savedWithLinks(*body, [&] { return m_kins.create(*body, userId); }),
+                   [this](const KinRecord &k) { return Reply::json(QJsonObject{{QStringLiteral("kin"), detail(k)}}, 201); });
 }
 
 void KinsController::update(const ExchangePtr &ex)
@@ -49,8 +70,9 @@ void KinsController::update(const ExchangePtr &ex)
     auto body = ex->jsonObject();
     if (!body)
         return ex->fail(body.error());
-    ex->sendResult(m_kins.update(ex->param("id"), *body),
-                   [this](const KinRecord &k) { return Reply::json(QJsonObject{{QStringLiteral("kin"), m_kins.detailJson(k)}}); });
+    const QString id = ex->param("id");
+    ex->sendResult(savedWithLinks(*body, [&] { return m_kins.update(id, *body); }),
+                   [this](const KinRecord &k) { return Reply::json(QJsonObject{{QStringLiteral("kin"), detail(k)}}); });
 }
 
 void KinsController::remove(const ExchangePtr &ex)
@@ -80,7 +102,10 @@ void KinsController::uploadAvatar(const ExchangePtr &ex)
 void KinsController::tools(const ExchangePtr &ex)
 {
     ex->sendResult(m_kins.resolve(ex->param("id")), [this](const KinRecord &k) {
-        return Reply::json(m_tools.listing(k.toolConfig, m_settings.string(Setting::HubKinId) == k.id));
+        QJsonObject listing = m_tools.listing(k.toolConfig, m_settings.string(Setting::HubKinId) == k.id);
+        if (m_mcp.tools)
+            listing.insert(QStringLiteral("mcpTools"), m_mcp.tools(k));
+        return Reply::json(listing);
     });
 }
 

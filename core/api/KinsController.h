@@ -1,7 +1,9 @@
 #pragma once
 
 #include "http/Route.h"
+#include "util/Result.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 #include <functional>
@@ -42,6 +44,17 @@ public:
     using UsageDecorator = std::function<QJsonObject(const KinRecord &kin, QJsonObject usage)>;
     void setUsageDecorator(UsageDecorator decorate) { m_decorateUsage = std::move(decorate); }
 
+    // MCP servers on the Kin routes (rest.md §3.1): POST/PATCH {mcpServerIds} (checked before, applied after the Kin is
+    // saved), the detail's mcpServers [{id, name}] and the mcpTools of GET /kins/:id/tools.
+    struct McpHooks
+    {
+        std::function<Status(const QJsonObject &body)> check;
+        std::function<Status(const QString &kinId, const QJsonObject &body)> apply;
+        std::function<QJsonArray(const KinRecord &kin)> servers;
+        std::function<QJsonArray(const KinRecord &kin)> tools;
+    };
+    void setMcpHooks(McpHooks hooks) { m_mcp = std::move(hooks); }
+
 private:
     KinService &m_kins;
     ToolRegistry &m_tools;
@@ -50,6 +63,11 @@ private:
     const Clock &m_clock;
     ModelCheck m_modelCheck;
     UsageDecorator m_decorateUsage;
+    McpHooks m_mcp;
+
+    QJsonObject detail(const KinRecord &k) const;
+    // Checks and applies the MCP links of a POST/PATCH body around the save.
+    Result<KinRecord> savedWithLinks(const QJsonObject &body, const std::function<Result<KinRecord>()> &save);
 };
 
 } // namespace kinbot

@@ -10,6 +10,7 @@
 #include "api/KinsController.h"
 #include "api/MemoriesController.h"
 #include "api/KnowledgeController.h"
+#include "api/McpServersController.h"
 #include "api/MessagesController.h"
 #include "api/MiniAppBackendController.h"
 #include "api/MiniAppsController.h"
@@ -172,6 +173,14 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 
+        // --- MCP servers (any member, as the reference) ---
+        {"GET", "/api/mcp-servers", A::Member, h(c.mcpServers, &McpServersController::list)},
+        {"POST", "/api/mcp-servers", A::Member, h(c.mcpServers, &McpServersController::create)},
+        {"PATCH", "/api/mcp-servers/:id", A::Member, h(c.mcpServers, &McpServersController::update)},
+        {"DELETE", "/api/mcp-servers/:id", A::Member, h(c.mcpServers, &McpServersController::remove)},
+        {"POST", "/api/mcp-servers/:id/approve", A::Member, h(c.mcpServers, &McpServersController::approve)},
+        {"GET", "/api/mcp-servers/:id/status", A::Member, h(c.mcpServers, &McpServersController::status)},
+        {"POST", "/api/mcp-servers/:id/test", A::Member, h(c.mcpServers, &McpServersController::test)},
         // --- contacts (any member: one shared household address book) ---
         {"GET", "/api/contacts", A::Member, h(c.contacts, &ContactsController::list)},
         {"POST", "/api/contacts", A::Member, h(c.contacts, &ContactsController::create)},

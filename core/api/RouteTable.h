@@ -15,6 +15,7 @@ class FileStorageController;
 class KinWizardController;
 class KinsController;
 class KnowledgeController;
+class McpServersController;
 class MiniAppBackendController;
 class MiniAppsController;
 class MessagesController;
@@ -51,6 +52,7 @@ struct Controllers
     NotificationsController &notifications;
     PromptsController &prompts;
     WebhooksController &webhooks;
+    McpServersController &mcpServers;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -117,6 +117,12 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.miniAppMaxAppBytes = qBound(qint64(1), v.toLongLong(), qint64(10240)) * 1024 * 1024;
     if (const QString v = env.value(QStringLiteral("KINBOT_MINIAPP_PING_MS")); !v.isEmpty())
         c.miniAppPingMs = qBound(50, v.toInt(), 3600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MCP_CONNECT_TIMEOUT_MS")); !v.isEmpty())
+        c.mcpConnectTimeoutMs = qBound(100, v.toInt(), 600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MCP_CALL_TIMEOUT_MS")); !v.isEmpty())
+        c.mcpCallTimeoutMs = qBound(100, v.toInt(), 3600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_MCP_REQUIRE_APPROVAL")); !v.isEmpty())
+        c.mcpRequireApproval = v != QLatin1String("0") && v.compare(QLatin1String("false"), Qt::CaseInsensitive) != 0;
     if (const QString v = env.value(QStringLiteral("KINBOT_TIMEZONE")).trimmed(); !v.isEmpty()) {
         if (!QTimeZone(v.toUtf8()).isValid())
             return ApiError::badRequest(QStringLiteral("INVALID_ARGUMENTS"), QStringLiteral("Invalid KINBOT_TIMEZONE (an IANA zone such as Europe/Paris): ") + v);

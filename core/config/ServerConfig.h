@@ -33,6 +33,9 @@ struct ServerConfig
     qint64 miniAppMaxAppBytes = 50LL * 1024 * 1024; // KINBOT_MINIAPP_MAX_APP_MB: all files of a mini-app
     int miniAppPingMs = 30000;             // KINBOT_MINIAPP_PING_MS: keep-alive of the mini-app event streams
     QString timeZone;                      // KINBOT_TIMEZONE: IANA zone of cron schedules (e.g. Europe/Paris); empty = the system's
+    int mcpConnectTimeoutMs = 30000;       // KINBOT_MCP_CONNECT_TIMEOUT_MS: start + initialize + tools/list of an MCP server
+    int mcpCallTimeoutMs = 120000;         // KINBOT_MCP_CALL_TIMEOUT_MS: one MCP tools/call (then one reconnect-and-retry)
+    bool mcpRequireApproval = true;        // KINBOT_MCP_REQUIRE_APPROVAL=0: servers a Kin adds are active at once
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     bool quiet = false;                    // --quiet: no log lines on stderr
 

@@ -15,6 +15,8 @@
 #include "util/Ids.h"
 #include "util/Json.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
@@ -469,6 +471,22 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     in.summariesBlock = context.summariesBlock;
     in.compactedMessages = context.compactedMessages;
 
+    // Tools made for this turn (MCP servers'): their servers are named in the prompt (domain "mcp:<server>").
+    QList<std::shared_ptr<const ToolDefinition>> turnTools;
+    if (!quick)
+        for (const TurnToolSource &source : std::as_const(m_toolSources))
+            turnTools += source(slot.kin);
+    for (const auto &tool : std::as_const(turnTools)) {
+        if (!tool->domain.startsWith(QLatin1String("mcp:")))
+            continue;
+        const QString server = tool->domain.mid(4);
+        auto it = std::find_if(in.mcpServers.begin(), in.mcpServers.end(), [&](const auto &p) { return p.first == server; });
+        if (it == in.mcpServers.end())
+            in.mcpServers.append({server, 1});
+        else
+            ++it->second;
+    }
+
     TurnSpec spec;
     spec.kinId = item.kinId;
     spec.sessionId = item.sessionId;
@@ -477,6 +495,10 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     spec.request.system = PromptBuilder::systemPrompt(in);
     spec.request.messages = history;
     spec.tools = m_s.tools.forTurn(slot.kin.toolConfig, in.isHub, quick, false);
+    for (std::shared_ptr<const ToolDefinition> &tool : turnTools) {
+        spec.tools.append(tool.get());
+        spec.ownedTools.append(std::move(tool));
+    }
     if (item.messageType == QLatin1String("kin_reply")) // no ping-pong between Kins
         spec.tools.removeIf([](const ToolDefinition *t) {
             return t->name == QLatin1String("send_message") || t->name == QLatin1String("reply") || t->name == QLatin1String("list_kins");

@@ -83,6 +83,9 @@ public:
     void forgetKin(const QString &kinId);
     // Memories, knowledge and summaries join the prompt through these, asked before each turn (in parallel).
     void addContextProvider(TurnContextProvider provider) { m_contextProviders.append(std::move(provider)); }
+    // Tools made for one main turn of a Kin, next to the registry's (MCP servers' tools); the turn owns them.
+    using TurnToolSource = std::function<QList<std::shared_ptr<const ToolDefinition>>(const KinRecord &kin)>;
+    void addTurnToolSource(TurnToolSource source) { m_toolSources.append(std::move(source)); }
     int contextWindow() const { return m_options.contextWindow; }
 
     // Holds the Kin's main slot (compacting): the running turn finishes, no new main turn starts until every pause
@@ -136,6 +139,7 @@ private:
     EngineOptions m_options;
     QHash<QString, Slot> m_slots;
     QList<TurnContextProvider> m_contextProviders;
+    QList<TurnToolSource> m_toolSources;
     quint64 m_turnCounter = 0;
     static constexpr int kContextTimeoutMs = 10000;
     QSet<QString> m_scheduled;

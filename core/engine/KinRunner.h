@@ -23,6 +23,7 @@ struct TurnSpec
     QString messageId;         // id of the assistant row the turn will produce (known before it exists)
     llm::ChatRequest request;  // model, system prompt, history, tool schemas
     QList<const ToolDefinition *> tools;
+    QList<std::shared_ptr<const ToolDefinition>> ownedTools; // tools made for this turn only (MCP), listed in tools too
     ToolContext toolContext;
     int maxSteps = 100;
     QJsonObject firstTokenFields; // main turns: sourceType/sourceId/sourceName/sourceAvatarUrl on the first chat:token

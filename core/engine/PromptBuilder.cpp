@@ -176,6 +176,13 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
     addIf(blocks, in.memoryBlock);
     addIf(blocks, in.knowledgeBlock);
     blocks << internalInstructions();
+    if (!in.mcpServers.isEmpty()) {
+        QStringList lines{QStringLiteral("## MCP Tools (external servers)"),
+                          QStringLiteral("Tools named mcp_<server>_<tool> are run by these external servers:")};
+        for (const auto &[server, count] : in.mcpServers)
+            lines << QStringLiteral("- %1: %2 tool(s)").arg(server).arg(count);
+        blocks << lines.join(QLatin1Char('\n'));
+    }
     if (!in.speaker.name.isEmpty())
         blocks << QStringLiteral("## Current speaker\n- Name: %1\n- Role: %2").arg(in.speaker.name, in.speaker.role);
     QString state = QStringLiteral("## Conversation state\n%1 message(s) are visible in this conversation.").arg(in.visibleMessages);

@@ -41,6 +41,7 @@ struct PromptInputs
     QString knowledgeBlock;  // "## Relevant knowledge" …
     QString summariesBlock;  // "## Conversation history summaries" …
     int compactedMessages = 0; // messages folded into summaries (shown in "## Conversation state")
+    QList<QPair<QString, int>> mcpServers; // "## MCP Tools (external servers)": server name, tools offered this turn
 };
 
 // A file attached to a user message, as the prompt shows it (engine.md §1.6).
