@@ -7,6 +7,7 @@
 #include "api/CronsController.h"
 #include "api/NotificationsController.h"
 #include "api/PromptsController.h"
+#include "api/TasksController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -62,6 +63,9 @@
 #include "notifications/NotificationService.h"
 #include "prompts/PromptService.h"
 #include "engine/tools/PromptTools.h"
+#include "engine/tools/TaskTools.h"
+#include "tasks/TaskService.h"
+#include "tasks/TaskSessions.h"
 #include "providers/ProviderService.h"
 #include "scheduling/CronService.h"
 #include "scheduling/Scheduler.h"
@@ -112,6 +116,7 @@ Platform::~Platform()
     m_http.reset(); // stop serving before the services go
     m_wakeups.reset(); // no wake-up fires into a queue that is going away
     m_crons.reset();
+    m_taskSessions.reset(); // running sub-Kin turns hold clients of the network manager
     m_notificationRetention.reset();
     m_scheduler.reset();
     m_sweepTimer.stop();
@@ -274,6 +279,24 @@ Result<quint16> Platform::start()
     m_prompts = std::make_unique<PromptService>(*m_db, *m_bus, m_clock, *m_notifications,
                                                 [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
     registerPromptTools(*m_tools, *m_prompts);
+    // Tasks / sub-Kins: results reach the parent through its queue; sub-Kin turns run beside the main conversation.
+    m_tasks = std::make_unique<TaskService>(TaskService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_messages, *m_logger,
+                                                              [this](QueueItem item) { return m_engine->enqueue(std::move(item)); },
+                                                              [this](const QString &kinId) { m_engine->announceQueue(kinId); }});
+    m_taskSessions = std::make_unique<TaskSessions>(
+        TaskSessions::Deps{m_clock, *m_bus, *m_kins, *m_providers, *m_messages, *m_tools, *m_settings, *m_logger, *m_tasks},
+        TaskSessions::Options{engineOptions.maxSteps, engineOptions.version, engineOptions.dataDir, startedAt});
+    m_tasks->setExecution(m_taskSessions.get());
+    if (Status st = m_tasks->recover(); !st)
+        return st.error();
+    m_crons->setSpawner(m_tasks.get());
+    registerTaskTools(*m_tools, *m_tasks, *m_kins, *m_messages, *m_crons);
+    connect(m_kins.get(), &KinService::kinRemoved, m_tasks.get(), &TaskService::forgetKin);
+    // Prompts asked from a task wait in the task; cancelling it cancels them.
+    m_tasks->setPromptCanceller([this](const QString &taskId) { (void)m_prompts->cancelForTask(taskId); });
+    m_prompts->setTaskHooks({[this](const QString &taskId) { return m_tasks->admitHumanPrompt(taskId); },
+                             [this](const QString &taskId) { (void)m_tasks->awaitHuman(taskId); },
+                             [this](const QString &taskId, const QString &text) { return m_tasks->humanAnswered(taskId, text); }});
     m_notificationRetention = std::make_unique<NotificationRetention>(
         *m_notifications, *m_scheduler, m_clock, *m_logger,
         m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
@@ -335,6 +358,7 @@ Result<quint16> Platform::start()
     m_contactsController = std::make_unique<ContactsController>(*m_contacts, *m_kins);
     m_notificationsController = std::make_unique<NotificationsController>(*m_notifications);
     m_promptsController = std::make_unique<PromptsController>(*m_prompts, *m_kins);
+    m_tasksController = std::make_unique<TasksController>(*m_tasks, *m_kins, *m_messages);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -367,7 +391,7 @@ Result<quint16> Platform::start()
                                       *m_kinsController, *m_kinWizardController, *m_messagesController, *m_quickSessionsController,
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
-                                      *m_contactsController, *m_notificationsController, *m_promptsController}));
+                                      *m_contactsController, *m_notificationsController, *m_promptsController, *m_tasksController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -36,6 +36,9 @@ class NotificationRetention;
 class NotificationsController;
 class PromptService;
 class PromptsController;
+class TaskService;
+class TaskSessions;
+class TasksController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -129,6 +132,8 @@ public:
     ContactService &contacts() { return *m_contacts; }
     NotificationService &notifications() { return *m_notifications; }
     PromptService &prompts() { return *m_prompts; }
+    TaskService &tasks() { return *m_tasks; }
+    TaskSessions &taskSessions() { return *m_taskSessions; }
 
 private:
     void sweepStoredFiles();
@@ -179,6 +184,8 @@ private:
     std::unique_ptr<CronService> m_crons;
     std::unique_ptr<ContactService> m_contacts;
     std::unique_ptr<PromptService> m_prompts;
+    std::unique_ptr<TaskService> m_tasks;
+    std::unique_ptr<TaskSessions> m_taskSessions;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
@@ -201,6 +208,7 @@ private:
     std::unique_ptr<ContactsController> m_contactsController;
     std::unique_ptr<NotificationsController> m_notificationsController;
     std::unique_ptr<PromptsController> m_promptsController;
+    std::unique_ptr<TasksController> m_tasksController;
     std::unique_ptr<HttpServer> m_http;
 };
 

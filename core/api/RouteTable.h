@@ -26,6 +26,7 @@ class VaultController;
 class MemoriesController;
 class NotificationsController;
 class PromptsController;
+class TasksController;
 
 struct Controllers
 {
@@ -49,6 +50,7 @@ struct Controllers
     ContactsController &contacts;
     NotificationsController &notifications;
     PromptsController &prompts;
+    TasksController &tasks;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
