@@ -162,6 +162,9 @@ private Q_SLOTS:
             return isEvent(fr, "chat:done", kinId) && fr.data.value("content").toString() == "Thanks, got it.";
         }, 10000).has_value());
 
+        // The sub-Kin's last step ("Done.") may still be streaming after the task resolved.
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:done", taskId); }, 10000).has_value());
+
         // Status events: pending, then in_progress, both to the parent, with the title.
         QStringList statuses;
         for (const QJsonObject &e : eventsOf(*sse, "task:status", taskId))
@@ -706,11 +709,13 @@ private Q_SLOTS:
         QVERIFY(sse->waitFor([&](const SseFrame &fr) {
             return isEvent(fr, "chat:message", kinId) && fr.data.value("content").toString() == "[Task completed: Morning] daily summary";
         }).has_value());
-        // The next run sees this one.
+        // The next run sees this one (once this one's last step is over).
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:done", taskId); }, 10000).has_value());
         f.fake.enqueueFor(mission("OMEGA"), FakeReply::toolCalls({call("o3", "update_task_status", {{"status", "completed"}, {"result", "second"}})}));
         f.fake.enqueueFor(mission("OMEGA"), FakeReply::text({QStringLiteral("ok")}));
         const QString second = f.api->postJson("/api/crons/" + cronId.toUtf8() + "/trigger", {}).json().value("taskId").toString();
         QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "task:done", second); }, 10000).has_value());
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:done", second); }, 10000).has_value());
         const QByteArray secondBody = requestsWith(f.fake, mission("OMEGA"))[3].body;
         QVERIFY(secondBody.contains("## Previous runs"));
         QVERIFY(secondBody.contains("daily summary"));
