@@ -223,7 +223,9 @@ Result<quint16> Platform::start()
     m_compacting = std::make_unique<CompactingService>(CompactingService::Deps{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers,
                                                                                *m_messages, *m_engine, *m_vault, *m_logger});
     m_compacting->attach();
-    registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    InterKinToolDeps interKin{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock};
+    m_interKinTaskHooks = interKin.taskHooks; // filled once the tasks service exists
+    registerInterKinTools(*m_tools, interKin);
     registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
                                                            [this] { return m_config.effectivePublicUrl(m_port); }});
     registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
@@ -280,7 +282,7 @@ Result<quint16> Platform::start()
                                                 [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
     registerPromptTools(*m_tools, *m_prompts);
     // Tasks / sub-Kins: results reach the parent through its queue; sub-Kin turns run beside the main conversation.
-    m_tasks = std::make_unique<TaskService>(TaskService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_messages, *m_logger,
+    m_tasks = std::make_unique<TaskService>(TaskService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_messages, *m_logger, *m_scheduler,
                                                               [this](QueueItem item) { return m_engine->enqueue(std::move(item)); },
                                                               [this](const QString &kinId) { m_engine->announceQueue(kinId); }});
     m_taskSessions = std::make_unique<TaskSessions>(
@@ -292,6 +294,14 @@ Result<quint16> Platform::start()
     m_crons->setSpawner(m_tasks.get());
     registerTaskTools(*m_tools, *m_tasks, *m_kins, *m_messages, *m_crons);
     connect(m_kins.get(), &KinService::kinRemoved, m_tasks.get(), &TaskService::forgetKin);
+    // A request a task sends to another Kin suspends it until the reply (or the timeout).
+    m_interKinTaskHooks->admit = [this](const QString &taskId) { return m_tasks->admitKinRequest(taskId); };
+    m_interKinTaskHooks->sent = [this](const QString &taskId, const QString &requestId, const QString &target) {
+        (void)m_tasks->awaitKin(taskId, requestId, target);
+    };
+    m_interKinTaskHooks->replied = [this](const QString &requestId, const QString &fromKinId, const QString &message) {
+        return m_tasks->deliverKinReply(requestId, fromKinId, message);
+    };
     // Prompts asked from a task wait in the task; cancelling it cancels them.
     m_tasks->setPromptCanceller([this](const QString &taskId) { (void)m_prompts->cancelForTask(taskId); });
     m_prompts->setTaskHooks({[this](const QString &taskId) { return m_tasks->admitHumanPrompt(taskId); },

@@ -37,6 +37,7 @@ class NotificationsController;
 class PromptService;
 class PromptsController;
 class TaskService;
+struct InterKinTaskHooks;
 class TaskSessions;
 class TasksController;
 class FileStorage;
@@ -185,6 +186,7 @@ private:
     std::unique_ptr<ContactService> m_contacts;
     std::unique_ptr<PromptService> m_prompts;
     std::unique_ptr<TaskService> m_tasks;
+    std::shared_ptr<InterKinTaskHooks> m_interKinTaskHooks;
     std::unique_ptr<TaskSessions> m_taskSessions;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;

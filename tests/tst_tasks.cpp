@@ -10,6 +10,7 @@
 
 #include "engine/ToolRegistry.h"
 #include "kins/KinService.h"
+#include "scheduling/Scheduler.h"
 #include "storage/Database.h"
 #include "tasks/TaskService.h"
 
@@ -534,6 +535,72 @@ private Q_SLOTS:
             refused = refused || (e.value("toolName").toString() == "prompt_human"
                                   && e.value("result").toObject().value("error").toString().contains("without permission"));
         QVERIFY(refused);
+    }
+
+    void aRequestToAnotherKinSuspendsTheTaskUntilTheReplyOrTheTimeout()
+    {
+        KinFixture f;
+        f.fake.keepOffFifo(kAnyTask);
+        const QString provider = f.addProvider();
+        const QString a = f.addKin(QStringLiteral("Asker"), provider).value("id").toString();
+        const QString b = f.addKin(QStringLiteral("Expert"), provider).value("id").toString();
+        auto sse = f.openSse();
+        const QJsonObject request{{"slug", "expert"}, {"message", "What is six times seven?"}, {"type", "request"}};
+        f.fake.enqueueFor(mission("IOTA"), FakeReply::toolCalls({call("i1", "send_message", request)}));
+        f.fake.enqueueFor(mission("IOTA"), FakeReply::text({QStringLiteral("waiting")}));
+        const QString taskId = runAs(f, "spawn_self", a, {}, spawnArgs("Ask", "IOTA ask the expert")).value("taskId").toString();
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) {
+            return taskEvent(fr, "task:status", taskId) && fr.data.value("status").toString() == "awaiting_kin_response";
+        }, 10000).has_value());
+        QString requestId;
+        auto sent = sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:tool-result", taskId); });
+        QVERIFY(sent.has_value());
+        requestId = sent->data.value("result").toObject().value("requestId").toString();
+        QVERIFY(!requestId.isEmpty());
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:done", taskId); }).has_value());
+        spin(200);
+        QCOMPARE(statusOf(*f.api, taskId), QStringLiteral("awaiting_kin_response")); // waiting, not nudged
+        QCOMPARE(requestsWith(f.fake, mission("IOTA")).size(), 2);
+
+        f.fake.enqueueFor(mission("IOTA"), FakeReply::toolCalls({call("i2", "update_task_status", {{"status", "completed"}, {"result", "42 it is"}})}));
+        f.fake.enqueueFor(mission("IOTA"), FakeReply::text({QStringLiteral("ok")}));
+        QCOMPARE(runAs(f, "reply", b, {}, {{"request_id", requestId}, {"message", "42"}}).value("success").toBool(), true);
+        auto done = sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "task:done", taskId); }, 10000);
+        QVERIFY(done.has_value());
+        QCOMPARE(done->data.value("result").toString(), QStringLiteral("42 it is"));
+        QVERIFY(requestsWith(f.fake, mission("IOTA"))[2].body.contains("[Inter-Kin response from Expert]: 42"));
+        // The reply went to the task: no kin_reply turn for the asking Kin.
+        QCOMPARE(f.server.platform().database().selectOne("SELECT count(*) FROM queue_items WHERE kin_id = ? AND message_type = 'kin_reply'", {a})
+                     .value()->value(0).toInt(), 0);
+
+        // No reply within 5 minutes: the task goes on without it.
+        f.fake.enqueueFor(mission("KAPPA2"), FakeReply::toolCalls({call("k1", "send_message", request)}));
+        f.fake.enqueueFor(mission("KAPPA2"), FakeReply::text({QStringLiteral("waiting")}));
+        f.fake.enqueueFor(mission("KAPPA2"), FakeReply::toolCalls({call("k2", "update_task_status", {{"status", "failed"}, {"error", "no answer"}})}));
+        f.fake.enqueueFor(mission("KAPPA2"), FakeReply::text({QStringLiteral("ok")}));
+        const QString slow = runAs(f, "spawn_self", a, {}, spawnArgs("Slow", "KAPPA2 ask again", "async")).value("taskId").toString();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(*f.api, slow), QStringLiteral("awaiting_kin_response"), 10000);
+        QVERIFY(sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "chat:done", slow); }).has_value());
+        f.server.clock().advanceMs(TaskService::kInterKinTimeoutMs - 1000);
+        spin(200);
+        QCOMPARE(statusOf(*f.api, slow), QStringLiteral("awaiting_kin_response"));
+        f.server.clock().advanceMs(1000);
+        auto slowDone = sse->waitFor([&](const SseFrame &fr) { return taskEvent(fr, "task:done", slow); }, 10000);
+        QVERIFY(slowDone.has_value());
+        QCOMPARE(slowDone->data.value("error").toString(), QStringLiteral("no answer"));
+        QVERIFY(requestsWith(f.fake, mission("KAPPA2"))[2].body.contains("timed out after 5 minutes"));
+
+        // Three requests per task at most.
+        TaskService &tasks = f.server.platform().tasks();
+        f.fake.setDefaultReply(hanging());
+        const QString capped = tasks.spawn(spawnRequest(a, QStringLiteral("Cap"), QStringLiteral("LAMBDA"))).value().id;
+        for (int i = 0; i < TaskService::kMaxInterKinRequests; ++i) {
+            QVERIFY(tasks.admitKinRequest(capped));
+            QVERIFY(tasks.awaitKin(capped, QStringLiteral("req-%1").arg(i), QStringLiteral("Expert")));
+        }
+        QCOMPARE(tasks.admitKinRequest(capped).error().code, QStringLiteral("TASK_REQUEST_LIMIT"));
+        QCOMPARE(f.api->postJson("/api/tasks/" + capped.toUtf8() + "/cancel", {}).status, 200);
+        QVERIFY(!f.server.platform().scheduler().contains("task-kin-timeout:" + capped)); // the cancel cleared its timer
     }
 
     void restartFailsInterruptedTasksButKeepsThoseWaitingForAHuman()

@@ -4,6 +4,7 @@
 #include "events/EventBus.h"
 #include "kins/KinService.h"
 #include "log/Logger.h"
+#include "scheduling/Scheduler.h"
 #include "storage/Database.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
@@ -116,6 +117,7 @@ Result<TaskRecord> TaskService::spawn(const SpawnRequest &r)
     t.depth = qMax(1, r.depth);
     t.parentTaskId = r.parentTaskId;
     t.cronId = r.cronId;
+    t.webhookId = r.webhookId;
     t.channelOriginId = r.channelOriginId;
     t.allowHumanPrompt = r.allowHumanPrompt && r.cronId.isEmpty();
     t.concurrencyGroup = r.concurrencyGroup.trimmed();
@@ -185,6 +187,7 @@ Status TaskService::cancel(const QString &id)
     if (m_cancelPrompts)
         m_cancelPrompts(t.id);
     const bool wasQueued = t.status == taskstatus::Queued;
+    m_d.scheduler.cancel(timeoutJob(t.id));
     t.pendingRequestId.clear();
     if (Status st = setStatus(t, taskstatus::Cancelled); !st)
         return st;
@@ -261,6 +264,7 @@ void TaskService::resolve(const QString &id, const QString &status, const QStrin
     t.result = status == taskstatus::Completed ? result : QString();
     t.error = status == taskstatus::Failed ? error : QString();
     t.pendingRequestId.clear();
+    m_d.scheduler.cancel(timeoutJob(t.id));
     t.updatedAt = m_d.clock.nowMs();
     if (Status st = m_store.update(t); !st) {
         m_d.logger.error(kModule, QStringLiteral("Could not store the task's outcome"), {{QStringLiteral("taskId"), id}, {QStringLiteral("error"), st.error().message}});
@@ -459,6 +463,71 @@ Status TaskService::humanAnswered(const QString &id, const QString &text)
     if (m_execution)
         m_execution->run(t.id);
     return {};
+}
+
+Status TaskService::admitKinRequest(const QString &id) const
+{
+    auto t = get(id);
+    if (!t)
+        return t.error();
+    if (t->isFinished())
+        return ApiError::conflict(QStringLiteral("TASK_FINISHED"), QStringLiteral("The task is already %1").arg(t->status));
+    if (t->interKinRequestCount >= kMaxInterKinRequests)
+        return ApiError::badRequest(QStringLiteral("TASK_REQUEST_LIMIT"),
+                                    QStringLiteral("At most %1 inter-Kin requests per task; go on with what you have").arg(kMaxInterKinRequests));
+    return {};
+}
+
+Status TaskService::awaitKin(const QString &id, const QString &requestId, const QString &targetName)
+{
+    auto found = get(id);
+    if (!found)
+        return found.error();
+    TaskRecord t = found.value();
+    if (t.isFinished())
+        return {};
+    ++t.interKinRequestCount;
+    t.pendingRequestId = requestId;
+    if (Status st = setStatus(t, taskstatus::AwaitingKin); !st)
+        return st;
+    m_d.scheduler.schedule(timeoutJob(t.id), m_d.clock.nowMs() + kInterKinTimeoutMs, [this, id, requestId, targetName](qint64) {
+        resumeFromKin(id, requestId,
+                      QStringLiteral("[System] The inter-Kin request to %1 timed out after %2 minutes without a reply. Go on without it.")
+                          .arg(targetName.isEmpty() ? QStringLiteral("the other Kin") : targetName)
+                          .arg(kInterKinTimeoutMs / 60000));
+    });
+    return {};
+}
+
+bool TaskService::deliverKinReply(const QString &requestId, const QString &fromKinId, const QString &message)
+{
+    if (requestId.isEmpty())
+        return false;
+    auto waiting = m_store.inStatuses({taskstatus::AwaitingKin});
+    if (!waiting)
+        return false;
+    for (const TaskRecord &t : waiting.value())
+        if (t.pendingRequestId == requestId) {
+            m_d.scheduler.cancel(timeoutJob(t.id));
+            resumeFromKin(t.id, requestId, QStringLiteral("[Inter-Kin response from %1]: %2").arg(kinName(fromKinId), message));
+            return true;
+        }
+    return false;
+}
+
+void TaskService::resumeFromKin(const QString &id, const QString &requestId, const QString &text)
+{
+    auto found = get(id);
+    if (!found || found->status != taskstatus::AwaitingKin || found->pendingRequestId != requestId)
+        return; // answered, cancelled or finished meanwhile
+    TaskRecord t = found.value();
+    t.pendingRequestId.clear();
+    if (Status st = addTranscriptRow(t, QStringLiteral("user"), QStringLiteral("kin"), text); !st)
+        m_d.logger.error(kModule, QStringLiteral("Could not add an inter-Kin answer to a task"), {{QStringLiteral("taskId"), id}});
+    if (Status st = setStatus(t, taskstatus::InProgress); !st)
+        return;
+    if (m_execution)
+        m_execution->run(t.id);
 }
 
 void TaskService::forgetKin(const QString &kinId)

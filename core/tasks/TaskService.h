@@ -18,6 +18,7 @@ class EventBus;
 class KinService;
 class Logger;
 class MessageStore;
+class Scheduler;
 struct KinRecord;
 
 // What runs a task's sub-Kin session (TaskSessions): the service decides, the execution talks to the model.
@@ -47,6 +48,7 @@ struct SpawnRequest
     QString parentTaskId;     // spawned from inside a task
     int depth = 1;
     QString cronId;
+    QString webhookId;        // a webhook in task dispatch mode
     QString channelOriginId;
     bool ignoreGroupLimit = false; // manual cron trigger
 };
@@ -65,6 +67,8 @@ public:
     static constexpr int kMaxTitle = 200;
     static constexpr int kMaxDescription = 50000;
     static constexpr int kMaxGroupMax = 50;
+    static constexpr int kMaxInterKinRequests = 3;              // TASKS_MAX_INTER_KIN_REQUESTS
+    static constexpr qint64 kInterKinTimeoutMs = 300 * 1000;    // TASKS_INTER_KIN_RESPONSE_TIMEOUT_MS
 
     using Enqueue = std::function<Result<QueueItem>(QueueItem)>;
     using Announce = std::function<void(const QString &kinId)>;
@@ -79,6 +83,7 @@ public:
         KinService &kins;
         MessageStore &messages;
         Logger &logger;
+        Scheduler &scheduler;   // inter-Kin request timeouts, on the clock
         Enqueue enqueue;        // the parent's queue (ConversationEngine::enqueue)
         Announce announceQueue; // queue:update of a Kin
     };
@@ -123,6 +128,12 @@ public:
     Status humanAnswered(const QString &id, const QString &text);
     // A row of the task's transcript (kin_id = parent, task_id set) + chat:message {id, taskId, role, …}.
     Status addTranscriptRow(const TaskRecord &t, const QString &role, const QString &sourceType, const QString &content);
+    // Inter-Kin requests from a task (send_message type request): at most 3 per task; the task waits in
+    // awaiting_kin_response until the reply (deliverKinReply) or 5 minutes, then resumes either way.
+    Status admitKinRequest(const QString &id) const;
+    Status awaitKin(const QString &id, const QString &requestId, const QString &targetName);
+    // A reply to requestId: when a task waits for it, it enters that task's transcript and the task resumes → true.
+    bool deliverKinReply(const QString &requestId, const QString &fromKinId, const QString &message);
     // The Kin is about to be deleted: its tasks stop, task:deleted for each (rows cascade).
     void forgetKin(const QString &kinId);
 
@@ -147,6 +158,8 @@ private:
     void deliver(const TaskRecord &t);
     void depositTo(const QString &kinId, const TaskRecord &t, const QString &content, bool withSourceName);
     QString kinName(const QString &kinId) const;
+    void resumeFromKin(const QString &id, const QString &requestId, const QString &text);
+    static QString timeoutJob(const QString &taskId) { return QStringLiteral("task-kin-timeout:") + taskId; }
     QJsonValue kinAvatar(const QString &kinId) const;
 
     Deps m_d;
