@@ -369,6 +369,42 @@ private Q_SLOTS:
         QCOMPARE(p.tasks().store().runningCount().value(), 0);
     }
 
+    void taskToolsRefuseBadCalls()
+    {
+        KinFixture f;
+        f.fake.keepOffFifo(kAnyTask);
+        f.fake.setDefaultReply(hanging());
+        const QString provider = f.addProvider();
+        const QString kinId = f.addKin(QStringLiteral("Strict"), provider).value("id").toString();
+        const QString other = f.addKin(QStringLiteral("Nosy"), provider).value("id").toString();
+        const QString taskId = runAs(f, "spawn_self", kinId, {}, spawnArgs("Work", "MU work")).value("taskId").toString();
+        QTRY_COMPARE(statusOf(*f.api, taskId), QStringLiteral("in_progress"));
+
+        const auto errorOf = [&](const QString &tool, const QString &asKin, const QString &inTask, const QJsonObject &args) {
+            return runAs(f, tool, asKin, inTask, args).value("error").toString();
+        };
+        QVERIFY(errorOf("update_task_status", kinId, taskId, {{"status", "done"}}).contains("in_progress, completed or failed"));
+        QVERIFY(errorOf("update_task_status", kinId, taskId, {{"status", "completed"}}).contains("result is required"));
+        QVERIFY(errorOf("report_to_parent", kinId, taskId, {{"message", " "}}).contains("message is required"));
+        QVERIFY(errorOf("request_input", kinId, taskId, {{"question", ""}}).contains("question is required"));
+        for (int i = 1; i <= TaskService::kMaxRequestInput; ++i)
+            QCOMPARE(runAs(f, "request_input", kinId, taskId, {{"question", QStringLiteral("Q%1?").arg(i)}}).value("requestsUsed").toInt(), i);
+        QVERIFY(errorOf("request_input", kinId, taskId, {{"question", "Q4?"}}).contains("At most 3"));
+        QVERIFY(errorOf("respond_to_task", kinId, {}, {{"task_id", "nope"}, {"answer", "x"}}).contains("not found"));
+        QVERIFY(errorOf("respond_to_task", kinId, {}, {{"task_id", taskId}, {"answer", " "}}).contains("answer is required"));
+        QVERIFY(errorOf("cancel_task", other, {}, {{"task_id", taskId}}).contains("not found")); // not its task
+        QVERIFY(errorOf("get_task_detail", kinId, {}, {{"task_id", "nope"}}).contains("not found"));
+        QJsonObject badMax = spawnArgs("Grouped", "MU grouped");
+        badMax.insert("concurrency_group", "g");
+        badMax.insert("concurrency_max", 51);
+        QVERIFY(errorOf("spawn_self", kinId, {}, badMax).contains("concurrency_max"));
+        QCOMPARE(statusOf(*f.api, taskId), QStringLiteral("in_progress")); // none of it touched the task
+        // From inside the task, list_tasks sees the parent's tasks.
+        QCOMPARE(runAs(f, "list_tasks", kinId, taskId, {}).value("tasks").toArray().size(), 1);
+        QCOMPARE(f.api->postJson("/api/tasks/" + taskId.toUtf8() + "/cancel", {}).status, 200);
+        QVERIFY(errorOf("update_task_status", kinId, taskId, {{"status", "completed"}, {"result", "late"}}).contains("already cancelled"));
+    }
+
     void concurrencyGroupsQueuePromoteAndForcePromote()
     {
         KinFixture f;
