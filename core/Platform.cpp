@@ -7,6 +7,7 @@
 #include "api/CronsController.h"
 #include "api/NotificationsController.h"
 #include "api/PromptsController.h"
+#include "api/TasksController.h"
 #include "api/FileStorageController.h"
 #include "api/KinWizardController.h"
 #include "api/KinsController.h"
@@ -67,6 +68,9 @@
 #include "notifications/NotificationService.h"
 #include "prompts/PromptService.h"
 #include "engine/tools/PromptTools.h"
+#include "engine/tools/TaskTools.h"
+#include "tasks/TaskService.h"
+#include "tasks/TaskSessions.h"
 #include "providers/ProviderService.h"
 #include "scheduling/CronService.h"
 #include "scheduling/Scheduler.h"
@@ -119,6 +123,7 @@ Platform::~Platform()
     m_wakeups.reset(); // no wake-up fires into a queue that is going away
     m_crons.reset();
     m_webhooks.reset();
+    m_taskSessions.reset(); // running sub-Kin turns hold clients of the network manager
     m_notificationRetention.reset();
     m_scheduler.reset();
     m_sweepTimer.stop();
@@ -226,7 +231,9 @@ Result<quint16> Platform::start()
     m_compacting = std::make_unique<CompactingService>(CompactingService::Deps{*m_db, m_clock, *m_bus, *m_settings, *m_kins, *m_providers,
                                                                                *m_messages, *m_engine, *m_vault, *m_logger});
     m_compacting->attach();
-    registerInterKinTools(*m_tools, InterKinToolDeps{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock});
+    InterKinToolDeps interKin{*m_kins, *m_engine, *m_messages, *m_db, *m_bus, m_clock};
+    m_interKinTaskHooks = interKin.taskHooks; // filled once the tasks service exists
+    registerInterKinTools(*m_tools, interKin);
     registerFileStorageTools(*m_tools, FileStorageToolDeps{*m_fileStorage, *m_kins, m_cpuPool,
                                                            [this] { return m_config.effectivePublicUrl(m_port); }});
     registerVaultTools(*m_tools, VaultToolDeps{*m_vault, *m_messages});
@@ -282,10 +289,36 @@ Result<quint16> Platform::start()
     m_prompts = std::make_unique<PromptService>(*m_db, *m_bus, m_clock, *m_notifications,
                                                 [this](QueueItem item) { return m_engine->enqueue(std::move(item)); });
     registerPromptTools(*m_tools, *m_prompts);
-    // Webhooks: a payload reaches the Kin as a message in its queue; task mode spawns through a WebhookTaskSpawner
-    // (none yet: see WebhookService.h).
+    // Tasks / sub-Kins: results reach the parent through its queue; sub-Kin turns run beside the main conversation.
+    m_tasks = std::make_unique<TaskService>(TaskService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_messages, *m_logger, *m_scheduler,
+                                                              [this](QueueItem item) { return m_engine->enqueue(std::move(item)); },
+                                                              [this](const QString &kinId) { m_engine->announceQueue(kinId); }});
+    m_taskSessions = std::make_unique<TaskSessions>(
+        TaskSessions::Deps{m_clock, *m_bus, *m_kins, *m_providers, *m_messages, *m_tools, *m_settings, *m_logger, *m_tasks},
+        TaskSessions::Options{engineOptions.maxSteps, engineOptions.version, engineOptions.dataDir, startedAt});
+    m_tasks->setExecution(m_taskSessions.get());
+    if (Status st = m_tasks->recover(); !st)
+        return st.error();
+    m_crons->setSpawner(m_tasks.get());
+    registerTaskTools(*m_tools, *m_tasks, *m_kins, *m_messages, *m_crons);
+    connect(m_kins.get(), &KinService::kinRemoved, m_tasks.get(), &TaskService::forgetKin);
+    // A request a task sends to another Kin suspends it until the reply (or the timeout).
+    m_interKinTaskHooks->admit = [this](const QString &taskId) { return m_tasks->admitKinRequest(taskId); };
+    m_interKinTaskHooks->sent = [this](const QString &taskId, const QString &requestId, const QString &target) {
+        (void)m_tasks->awaitKin(taskId, requestId, target);
+    };
+    m_interKinTaskHooks->replied = [this](const QString &requestId, const QString &fromKinId, const QString &message) {
+        return m_tasks->deliverKinReply(requestId, fromKinId, message);
+    };
+    // Prompts asked from a task wait in the task; cancelling it cancels them.
+    m_tasks->setPromptCanceller([this](const QString &taskId) { (void)m_prompts->cancelForTask(taskId); });
+    m_prompts->setTaskHooks({[this](const QString &taskId) { return m_tasks->admitHumanPrompt(taskId); },
+                             [this](const QString &taskId) { (void)m_tasks->awaitHuman(taskId); },
+                             [this](const QString &taskId, const QString &text) { return m_tasks->humanAnswered(taskId, text); }});
+    // Webhooks: a payload reaches the Kin as a message in its queue, or (task mode) starts an async task.
     m_webhooks = std::make_unique<WebhookService>(WebhookService::Deps{*m_db, m_clock, *m_scheduler, *m_kins, *m_bus, *m_logger,
                                                                        [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
+    m_webhooks->setSpawner(m_tasks.get());
     registerWebhookTools(*m_tools, *m_webhooks);
     connect(m_kins.get(), &KinService::kinRemoved, m_webhooks.get(), &WebhookService::forgetKin);
     // MCP servers: their tools join a Kin's main turns; the servers are connected while the turn's context is gathered.
@@ -368,6 +401,7 @@ Result<quint16> Platform::start()
     m_promptsController = std::make_unique<PromptsController>(*m_prompts, *m_kins);
     m_webhooksController = std::make_unique<WebhooksController>(*m_webhooks, *m_kins);
     m_mcpServersController = std::make_unique<McpServersController>(*m_mcp);
+    m_tasksController = std::make_unique<TasksController>(*m_tasks, *m_kins, *m_messages);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -401,7 +435,7 @@ Result<quint16> Platform::start()
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
                                       *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController,
-                                      *m_mcpServersController}));
+                                      *m_mcpServersController, *m_tasksController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

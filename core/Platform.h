@@ -36,6 +36,10 @@ class NotificationRetention;
 class NotificationsController;
 class PromptService;
 class PromptsController;
+class TaskService;
+struct InterKinTaskHooks;
+class TaskSessions;
+class TasksController;
 class FileStorage;
 class FileStorageController;
 class ConversationEngine;
@@ -135,6 +139,8 @@ public:
     PromptService &prompts() { return *m_prompts; }
     WebhookService &webhooks() { return *m_webhooks; }
     McpService &mcp() { return *m_mcp; }
+    TaskService &tasks() { return *m_tasks; }
+    TaskSessions &taskSessions() { return *m_taskSessions; }
 
 private:
     void sweepStoredFiles();
@@ -187,6 +193,9 @@ private:
     std::unique_ptr<PromptService> m_prompts;
     std::unique_ptr<WebhookService> m_webhooks;
     std::unique_ptr<McpService> m_mcp;
+    std::unique_ptr<TaskService> m_tasks;
+    std::shared_ptr<InterKinTaskHooks> m_interKinTaskHooks;
+    std::unique_ptr<TaskSessions> m_taskSessions;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
@@ -211,6 +220,7 @@ private:
     std::unique_ptr<PromptsController> m_promptsController;
     std::unique_ptr<WebhooksController> m_webhooksController;
     std::unique_ptr<McpServersController> m_mcpServersController;
+    std::unique_ptr<TasksController> m_tasksController;
     std::unique_ptr<HttpServer> m_http;
 };
 

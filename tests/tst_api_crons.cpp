@@ -184,9 +184,16 @@ private Q_SLOTS:
         expect(f.api->postJson("/api/crons/nope/approve", {}), 404, "CRON_NOT_FOUND");
         expect(f.api->postJson("/api/crons/nope/trigger", {}), 404, "CRON_NOT_FOUND");
         expect(f.api->postJson(path + "/approve", {}), 409, "ALREADY_APPROVED");
-        // Runs spawn tasks: without the tasks work there is nothing to run, and it says so.
-        expect(f.api->postJson(path + "/trigger", {}), 503, "TASKS_UNAVAILABLE");
+        // A manual run spawns the cron's task now (an async task of the cron, in its group).
         QVERIFY(cronOf(f.api->patchJson(path, {{"name", "same"}})).value("lastTriggeredAt").isNull());
+        const HttpResponse triggered = f.api->postJson(path + "/trigger", {});
+        QCOMPARE(triggered.status, 200);
+        const QString taskId = triggered.json().value("taskId").toString();
+        const QJsonObject task = f.api->get("/api/tasks/" + taskId.toUtf8()).json().value("task").toObject();
+        QCOMPARE(task.value("cronId").toString(), id);
+        QCOMPARE(task.value("mode").toString(), QStringLiteral("async"));
+        QCOMPARE(task.value("concurrencyGroup").toString(), "cron:" + id);
+        QVERIFY(!cronOf(f.api->patchJson(path, {{"name", "same"}})).value("lastTriggeredAt").isNull());
         // No session, no crons.
         QCOMPARE(f.server.client().get("/api/crons").status, 401);
         QCOMPARE(f.server.client().postJson("/api/crons", b).status, 401);
@@ -335,6 +342,7 @@ private Q_SLOTS:
     {
         KinFixture f;
         Platform &p = f.server.platform();
+        p.crons().setSpawner(nullptr); // a CronService with nothing to run tasks (the platform installs TaskService)
         p.crons().setTimeZone(QTimeZone("UTC"));
         f.server.clock().setNowMs(utcMs("2026-11-22T08:30:00"));
         const QString kinId = f.addKin(QStringLiteral("Idle"), f.addProvider()).value("id").toString();

@@ -16,6 +16,7 @@
 #include "webhooks/WebhookService.h"
 
 #include <QRegularExpression>
+#include <QSqlQuery>
 
 using namespace kinbot;
 using namespace kinbot::test;
@@ -523,7 +524,7 @@ private Q_SLOTS:
         QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM queue_items WHERE source_id = ?", {id}), 1);
     }
 
-    void taskModeNeedsTasks()
+    void taskModeSpawnsTasks()
     {
         KinFixture f;
         const QString kinId = f.addKin(QStringLiteral("Worker"), f.addProvider()).value("id").toString();
@@ -537,10 +538,30 @@ private Q_SLOTS:
         QCOMPARE(w.value("maxConcurrentTasks").toInt(), 2);
         const QByteArray body = "{\"issue\":{\"number\":42,\"title\":\"Crash\"},\"sender\":{\"login\":\"ada\"}}";
 
-        // No task runner in this build: said plainly, nothing counted, logged or faked.
+        // A real task: async, for the webhook's Kin, in the webhook's group with its limit, the rendered title.
+        HttpResponse real = deliver(f, id, token, body);
+        QCOMPARE(real.status, 200);
+        QCOMPARE(real.json().value("queued").toBool(), false);
+        const QString taskId = real.json().value("taskId").toString();
+        QVERIFY(!taskId.isEmpty());
+        QSqlQuery q(f.server.platform().database().connection());
+        q.prepare(QStringLiteral("SELECT webhook_id, mode, parent_kin_id, concurrency_group, concurrency_max, title FROM tasks WHERE id = ?"));
+        q.addBindValue(taskId);
+        QVERIFY(q.exec() && q.next());
+        QCOMPARE(q.value(0).toString(), id);
+        QCOMPARE(q.value(1).toString(), QStringLiteral("async"));
+        QCOMPARE(q.value(2).toString(), kinId);
+        QCOMPARE(q.value(3).toString(), "webhook:" + id);
+        QCOMPARE(q.value(4).toInt(), 2);
+        QCOMPARE(q.value(5).toString(), QStringLiteral("Issue #42: Crash"));
+        q.finish();
+        QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM webhook_logs"), 1);
+
+        // No task runner: said plainly, nothing counted, logged or faked.
+        f.server.platform().webhooks().setSpawner(nullptr);
         expectError(deliver(f, id, token, body), 503, "TASKS_UNAVAILABLE");
-        QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM webhook_logs"), 0);
-        QCOMPARE(f.api->get("/api/webhooks").json().value("webhooks").toArray().first().toObject().value("triggerCount").toInt(), 0);
+        QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM webhook_logs"), 1);
+        QCOMPARE(f.api->get("/api/webhooks").json().value("webhooks").toArray().first().toObject().value("triggerCount").toInt(), 1);
 
         FakeSpawner spawner;
         f.server.platform().webhooks().setSpawner(&spawner);

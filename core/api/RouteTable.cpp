@@ -16,6 +16,7 @@
 #include "api/MiniAppsController.h"
 #include "api/NotificationsController.h"
 #include "api/PromptsController.h"
+#include "api/TasksController.h"
 #include "api/ProvidersController.h"
 #include "api/QuickSessionsController.h"
 #include "api/SettingsController.h"
@@ -170,6 +171,11 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"DELETE", "/api/notifications/:id", A::Member, h(c.notifications, &NotificationsController::remove)},
         {"GET", "/api/prompts/pending", A::Member, h(c.prompts, &PromptsController::pending)},
         {"POST", "/api/prompts/:id/respond", A::Member, h(c.prompts, &PromptsController::respond)},
+        // --- tasks / sub-Kins ---
+        {"GET", "/api/tasks", A::Member, h(c.tasks, &TasksController::list)},
+        {"GET", "/api/tasks/:id", A::Member, h(c.tasks, &TasksController::get)},
+        {"POST", "/api/tasks/:id/cancel", A::Member, h(c.tasks, &TasksController::cancel)},
+        {"POST", "/api/tasks/:id/force-promote", A::Member, h(c.tasks, &TasksController::forcePromote)},
         {"POST", "/api/kins/:id/avatar/generate", A::Member, h(c.kinWizard, &KinWizardController::generateAvatar)},
         {"GET", "/api/kins/:id/export", A::Member, h(c.kins, &KinsController::exportArchive)},
 

@@ -28,6 +28,7 @@ class MemoriesController;
 class NotificationsController;
 class PromptsController;
 class WebhooksController;
+class TasksController;
 
 struct Controllers
 {
@@ -53,6 +54,7 @@ struct Controllers
     PromptsController &prompts;
     WebhooksController &webhooks;
     McpServersController &mcpServers;
+    TasksController &tasks;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -334,7 +334,8 @@ bool ConversationEngine::beginItem(Slot &slot, bool quick)
         MessageRecord in;
         in.kinId = item.kinId;
         in.sessionId = item.sessionId;
-        in.taskId = item.taskId;
+        // item.taskId names the task a task_result / task_input is about (metadata resolvedTaskId below); the row
+        // belongs to the main conversation, not to the task's transcript, so messages.task_id stays NULL.
         in.role = QStringLiteral("user");
         in.content = item.content;
         in.sourceType = item.sourceType;
@@ -609,7 +610,6 @@ void ConversationEngine::onTurnFinished(const QString &key, const TurnOutcome &o
         out.id = slot.assistantId;
         out.kinId = kinId;
         out.sessionId = slot.item.sessionId;
-        out.taskId = slot.item.taskId;
         out.role = QStringLiteral("assistant");
         out.content = content;
         out.sourceType = QStringLiteral("kin");

@@ -62,6 +62,8 @@ QJsonObject KinRunner::base() const
     QJsonObject o{{kMessageId, m_spec.messageId}};
     if (!m_spec.sessionId.isEmpty())
         o.insert(QStringLiteral("sessionId"), m_spec.sessionId);
+    if (!m_spec.taskId.isEmpty())
+        o.insert(QStringLiteral("taskId"), m_spec.taskId);
     return o;
 }
 

@@ -20,6 +20,7 @@ struct TurnSpec
 {
     QString kinId;
     QString sessionId;         // quick session: events carry sessionId, no source fields
+    QString taskId;            // sub-Kin session of a task: events carry taskId (and go to the parent Kin)
     QString messageId;         // id of the assistant row the turn will produce (known before it exists)
     llm::ChatRequest request;  // model, system prompt, history, tool schemas
     QList<const ToolDefinition *> tools;
@@ -76,7 +77,7 @@ private:
     QJsonObject publicArgs(const QString &toolName, const QJsonObject &args) const;
     // Applies the masks and redactions known so far to the in-flight model request (before each new step).
     void sanitizeRequest();
-    QJsonObject base() const; // {messageId[, sessionId]}
+    QJsonObject base() const; // {messageId[, sessionId | taskId]}
     void emitChat(const QString &type, QJsonObject payload);
 
     std::shared_ptr<llm::LlmClient> m_client;

@@ -122,6 +122,12 @@ Result<QList<MessageRecord>> MessageStore::ofSession(const QString &sessionId) c
                                   {sessionId}), fromRow);
 }
 
+Result<QList<MessageRecord>> MessageStore::ofTask(const QString &taskId) const
+{
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE task_id = ? ORDER BY created_at, rowid"),
+                                  {taskId}), fromRow);
+}
+
 Status MessageStore::clearMain(const QString &kinId)
 {
     // The compacting summaries and legacy snapshots describe the conversation being cleared: they go first.

@@ -57,6 +57,8 @@ public:
     // history); compacting rows excluded.
     Result<QList<MessageRecord>> recentMain(const QString &kinId, int limit) const;
     Result<QList<MessageRecord>> ofSession(const QString &sessionId) const;
+    // The transcript of a task (sub-Kin session), oldest first.
+    Result<QList<MessageRecord>> ofTask(const QString &taskId) const;
     // Deletes the main conversation with its compacting summaries and snapshots.
     Status clearMain(const QString &kinId);
 

@@ -199,6 +199,46 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
     return blocks.join(QStringLiteral("\n\n"));
 }
 
+QString PromptBuilder::taskPrompt(const PromptInputs &in, const TaskPromptInputs &task)
+{
+    QStringList blocks;
+    blocks << QStringLiteral("You are %1, a specialized agent of the KinBot platform executing a delegated task. You work in the "
+                             "background: nobody reads this conversation live, your parent receives what you report.")
+                  .arg(in.kin.name);
+    blocks << QStringLiteral("## Your mission\n") + task.description.trimmed();
+    blocks << QStringLiteral("## Constraints\n"
+                             "- Stay focused on the mission; do not start unrelated work.\n"
+                             "- Use report_to_parent for progress worth keeping in the task's log.\n"
+                             "- If you are blocked by a missing decision, ask with request_input (at most %1 times); otherwise decide "
+                             "yourself.\n"
+                             "- Never invent results: if you could not do something, say so.\n"
+                             "- Call tools one at a time when one depends on another.")
+                  .arg(task.maxRequestInput);
+    QString resolution = QStringLiteral("## CRITICAL — Task resolution (MANDATORY)\n"
+                                        "When you are done you MUST call update_task_status with status \"completed\" and the result, or "
+                                        "\"failed\" and the error. A task that ends without it is marked failed automatically.");
+    if (task.cron)
+        resolution += QStringLiteral(" This is a recurring (cron) run: end with a summary of what you found and did, for the next run.");
+    blocks << resolution;
+    if (task.cron && !task.previousRuns.isEmpty())
+        blocks << QStringLiteral("## Previous runs\n") + task.previousRuns.join(QLatin1Char('\n'));
+    if (!in.globalPrompt.trimmed().isEmpty())
+        blocks << QStringLiteral("## Platform directives\n") + in.globalPrompt.trimmed();
+    if (!in.otherKins.isEmpty()) {
+        QStringList lines{QStringLiteral("## Kin directory"),
+                          QStringLiteral("Other Kins of this platform. A send_message request pauses your task until the reply "
+                                         "arrives (or times out): ask only when their expertise is really needed; prefer deciding "
+                                         "yourself and reporting uncertainty.")};
+        for (const KinRecord &k : in.otherKins)
+            lines << QStringLiteral("- %1 (slug: %2) — %3").arg(k.name, k.slug, k.role);
+        blocks << lines.join(QLatin1Char('\n'));
+    }
+    blocks << QStringLiteral("## Language\nYou must respond in English.");
+    addIf(blocks, workspace(in));
+    blocks << contextSection(in);
+    return blocks.join(QStringLiteral("\n\n"));
+}
+
 namespace {
 
 // A one-line stand-in for an old tool result.

@@ -44,6 +44,15 @@ struct PromptInputs
     QList<QPair<QString, int>> mcpServers; // "## MCP Tools (external servers)": server name, tools offered this turn
 };
 
+// What the sub-Kin prompt of a task adds (engine.md §1.4, "Sub-Kin (task) prompt").
+struct TaskPromptInputs
+{
+    QString description;       // the mission
+    int maxRequestInput = 3;
+    bool cron = false;         // a cron run: the previous runs are shown and the summary is mandatory
+    QStringList previousRuns;  // "i. [ISO] status (Ns)\n   result" lines, newest first
+};
+
 // A file attached to a user message, as the prompt shows it (engine.md §1.6).
 struct Attachment
 {
@@ -82,6 +91,9 @@ public:
     static constexpr int kObservationMaxChars = 200;
 
     static QString systemPrompt(const PromptInputs &in);
+    // The system prompt of a task's sub-Kin session: mission, constraints, the mandatory resolution, then the Kin
+    // directory, language (always English), workspace and context. No contacts, memories or internal instructions.
+    static QString taskPrompt(const PromptInputs &in, const TaskPromptInputs &task);
 
     // Stored rows (oldest first) → model messages: user rows prefixed with their author, assistant rows with tool calls
     // expanded into the call and one tool message per result; system/tool rows skipped; older tool results masked.

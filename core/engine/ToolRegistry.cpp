@@ -70,6 +70,15 @@ QList<const ToolDefinition *> ToolRegistry::forTurn(const QJsonObject &toolConfi
     return out;
 }
 
+QList<const ToolDefinition *> ToolRegistry::forTask(const QJsonObject &toolConfig, const QStringList &excluded) const
+{
+    QList<const ToolDefinition *> out;
+    for (const ToolDefinition &t : m_tools)
+        if (!excluded.contains(t.name) && isEnabled(t, toolConfig, false))
+            out.append(&t);
+    return out;
+}
+
 QJsonObject ToolRegistry::listing(const QJsonObject &toolConfig, bool isHub) const
 {
     QList<QString> domains;

@@ -69,6 +69,9 @@ public:
     static bool isEnabled(const ToolDefinition &tool, const QJsonObject &toolConfig, bool isHub);
     // Tools offered to a Kin's turn.
     QList<const ToolDefinition *> forTurn(const QJsonObject &toolConfig, bool isHub, bool quickSession, bool subKin) const;
+    // Tools of a task's sub-Kin session (engine.md §7): the Kin's enabled tools of every availability (main, sub-kin,
+    // both) except those named in `excluded` (the main-only management tools a task must not use).
+    QList<const ToolDefinition *> forTask(const QJsonObject &toolConfig, const QStringList &excluded) const;
     // GET /api/kins/:id/tools: {nativeTools: [{domain, tools: [{name, enabled, defaultDisabled}]}], mcpTools: []}.
     QJsonObject listing(const QJsonObject &toolConfig, bool isHub) const;
 

@@ -12,7 +12,7 @@ struct HumanPrompt
 {
     QString id;
     QString kinId;
-    QString taskId;     // "" for a main conversation (tasks do not exist yet)
+    QString taskId;     // "" for a main conversation; set when a task's sub-Kin asked
     QString messageId;  // the assistant message (turn) that asked
     QString promptType; // confirm | select | multi_select
     QString question;

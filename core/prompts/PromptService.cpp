@@ -130,9 +130,20 @@ Result<HumanPrompt> PromptService::ask(const Ask &a)
                                       QStringLiteral("A prompt was already sent in this turn: wait for the answer, it comes as a new message"));
     }
 
+    QString kinId = a.kinId;
+    if (!a.taskId.isEmpty()) {
+        if (!m_taskHooks.admit)
+            return promptError(QStringLiteral("Tasks cannot ask the users here"));
+        auto owner = m_taskHooks.admit(a.taskId);
+        if (!owner)
+            return owner.error();
+        kinId = owner.value();
+    }
+
     HumanPrompt p;
     p.id = ids::uuid();
-    p.kinId = a.kinId;
+    p.kinId = kinId;
+    p.taskId = a.taskId;
     p.messageId = a.messageId;
     p.promptType = a.promptType;
     p.question = question;
@@ -140,7 +151,7 @@ Result<HumanPrompt> PromptService::ask(const Ask &a)
     p.options = options.value();
     p.createdAt = m_clock.nowMs();
     auto ins = m_db.run(QStringLiteral("INSERT INTO human_prompts(%1) VALUES(?,?,?,?,?,?,?,?,NULL,'pending',?,NULL)").arg(kColumns),
-                        {p.id, p.kinId, QVariant(), nullIfEmpty(p.messageId), p.promptType, p.question, nullIfEmpty(p.description),
+                        {p.id, p.kinId, nullIfEmpty(p.taskId), nullIfEmpty(p.messageId), p.promptType, p.question, nullIfEmpty(p.description),
                          toText(p.options), p.createdAt});
     if (!ins)
         return ins.error();
@@ -148,7 +159,7 @@ Result<HumanPrompt> PromptService::ask(const Ask &a)
     m_bus.toKin(p.kinId, QStringLiteral("prompt:pending"),
                 {{QStringLiteral("promptId"), p.id},
                  {QStringLiteral("kinId"), p.kinId},
-                 {QStringLiteral("taskId"), QJsonValue()},
+                 {QStringLiteral("taskId"), p.taskId.isEmpty() ? QJsonValue() : QJsonValue(p.taskId)},
                  {QStringLiteral("promptType"), p.promptType},
                  {QStringLiteral("question"), p.question},
                  {QStringLiteral("description"), p.description.isEmpty() ? QJsonValue() : QJsonValue(p.description)},
@@ -162,7 +173,32 @@ Result<HumanPrompt> PromptService::ask(const Ask &a)
     n.relatedType = QStringLiteral("prompt");
     if (auto sent = m_notifications.notifyAll(n); !sent)
         return sent.error();
+    if (!p.taskId.isEmpty() && m_taskHooks.asked)
+        m_taskHooks.asked(p.taskId);
     return p;
+}
+
+Result<int> PromptService::cancelForTask(const QString &taskId)
+{
+    auto rows = m_db.selectAll(QStringLiteral("SELECT id, kin_id FROM human_prompts WHERE task_id = ? AND status = 'pending'"), {taskId});
+    if (!rows)
+        return rows.error();
+    int cancelled = 0;
+    for (const auto &r : rows.value()) {
+        auto changed = m_db.run(QStringLiteral("UPDATE human_prompts SET status = 'cancelled', responded_at = ? WHERE id = ? AND status = 'pending'"),
+                                {m_clock.nowMs(), r.value(0)});
+        if (!changed)
+            return changed.error();
+        if (changed.value() == 0)
+            continue;
+        ++cancelled;
+        m_bus.toKin(r.value(1).toString(), QStringLiteral("prompt:answered"),
+                    {{QStringLiteral("promptId"), r.value(0).toString()},
+                     {QStringLiteral("kinId"), r.value(1).toString()},
+                     {QStringLiteral("taskId"), taskId},
+                     {QStringLiteral("cancelled"), true}});
+    }
+    return cancelled;
 }
 
 Result<QList<HumanPrompt>> PromptService::pending(const QString &kinId, const QString &taskId) const
@@ -235,7 +271,8 @@ Status PromptService::respond(const QString &id, const QJsonValue &response, con
                  {QStringLiteral("taskId"), p.taskId.isEmpty() ? QJsonValue() : QJsonValue(p.taskId)},
                  {QStringLiteral("response"), stored}});
 
-    // TODO(tasks): a task's prompt resumes the task with this text instead (see the header).
+    if (!p.taskId.isEmpty() && m_taskHooks.answered)
+        return m_taskHooks.answered(p.taskId, responseText(p.question, labels));
     QueueItem item;
     item.kinId = p.kinId;
     item.messageType = QStringLiteral("user");

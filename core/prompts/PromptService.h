@@ -18,11 +18,10 @@ class NotificationService;
 // prompt:pending notification, one of them answers through POST /api/prompts/:id/respond, and the answer reaches the
 // Kin as a user message in its queue (it takes a turn).
 //
-// TODO(tasks): prompts asked from a task. The reference refuses prompt_human in cron tasks and in tasks with
-// allow_human_prompt = 0, sets the task to awaiting_human_input (+ task:status) when asking, and on the answer injects
-// the same text into the task and resumes it (in_progress) instead of enqueueing it to the Kin. Tasks do not exist
-// yet: every prompt here belongs to a Kin's main conversation (task_id stays NULL); cancelled prompts
-// (prompt:answered {cancelled:true}) come with task cancellation too.
+// Prompts asked from a task (engine.md §8.5) go through the task hooks: refused in cron tasks and in tasks with
+// allow_human_prompt = 0, the task waits in awaiting_human_input, and the answer enters the task's transcript and
+// resumes it instead of reaching the Kin's queue. Cancelling a task cancels its pending prompts
+// (prompt:answered {cancelled:true}).
 class PromptService final
 {
 public:
@@ -31,6 +30,7 @@ public:
     struct Ask
     {
         QString kinId;
+        QString taskId;    // asked from a task's sub-Kin session
         QString messageId; // the asking turn: one prompt per turn
         QString promptType;
         QString question;
@@ -43,7 +43,19 @@ public:
     static constexpr int kMinOptions = 2;
     static constexpr int kMaxOptions = 10;
 
+    // What the tasks domain answers for prompts asked from a task.
+    struct TaskHooks
+    {
+        // → the Kin the prompt belongs to (the task's parent), or why this task may not ask.
+        std::function<Result<QString>(const QString &taskId)> admit;
+        // The prompt is out: the task waits.
+        std::function<void(const QString &taskId)> asked;
+        // The answer text (responseText) for the task: it resumes.
+        std::function<Status(const QString &taskId, const QString &text)> answered;
+    };
+
     PromptService(const Database &db, EventBus &bus, const Clock &clock, NotificationService &notifications, Enqueue enqueue);
+    void setTaskHooks(TaskHooks hooks) { m_taskHooks = std::move(hooks); }
 
     // Validates and stores a pending prompt, announces prompt:pending and notifies every user. A second call from
     // the same turn (messageId) is refused.
@@ -56,6 +68,9 @@ public:
     // does not fit it. On success: prompt:answered, and the Kin gets `[Human response to "<question>"]: <labels>`.
     Status respond(const QString &id, const QJsonValue &response, const QString &responderUserId);
 
+    // The task was cancelled: its pending prompts become cancelled (prompt:answered {cancelled:true}) → how many.
+    Result<int> cancelForTask(const QString &taskId);
+
     // The text the Kin receives for an answer (labels comma-joined in the order given).
     static QString responseText(const QString &question, const QStringList &labels);
 
@@ -65,6 +80,7 @@ private:
     const Clock &m_clock;
     NotificationService &m_notifications;
     Enqueue m_enqueue;
+    TaskHooks m_taskHooks;
 };
 
 } // namespace kinbot

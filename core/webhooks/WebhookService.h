@@ -30,8 +30,8 @@ struct WebhookTaskSpawn
 
 // What a task-mode delivery does (engine.md §8.3): an async self task for webhook.kinId, with webhook_id =
 // webhook.id, the given title and description (templates already rendered), in concurrency group webhook.taskGroup()
-// ("webhook:<id>") limited to webhook.maxConcurrentTasks (0 = unlimited). Implemented by the tasks work; until a
-// spawner is installed a task-mode webhook answers 503 TASKS_UNAVAILABLE — no task is ever faked.
+// ("webhook:<id>") limited to webhook.maxConcurrentTasks (0 = unlimited). Implemented by TaskService; with no
+// spawner installed a task-mode webhook answers 503 TASKS_UNAVAILABLE — no task is ever faked.
 class WebhookTaskSpawner
 {
 public:

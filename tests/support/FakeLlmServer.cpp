@@ -1,5 +1,7 @@
 #include "FakeLlmServer.h"
 
+#include <optional>
+
 #include "FakeEmbeddings.h"
 #include "FakeWireFormats.h"
 
@@ -339,7 +341,16 @@ void FakeLlmServer::handle(const QHttpServerRequest &request, QHttpServerRespond
         return;
     }
 
-    const FakeReply reply = m_queue.isEmpty() ? *m_default : m_queue.dequeue();
+    std::optional<FakeReply> routed;
+    for (qsizetype i = 0; i < m_routed.size(); ++i)
+        if (req.body.contains(m_routed[i].first)) {
+            routed = m_routed.takeAt(i).second;
+            break;
+        }
+    bool offFifo = false;
+    for (const QByteArray &marker : std::as_const(m_offFifo))
+        offFifo = offFifo || req.body.contains(marker);
+    const FakeReply reply = routed ? *routed : (m_queue.isEmpty() || offFifo) ? *m_default : m_queue.dequeue();
     ++m_sequence;
     if (reply.kind() == FakeReply::Kind::HttpError || reply.kind() == FakeReply::Kind::Raw) {
         if (reply.hangMode() == FakeReply::Hang::None) {

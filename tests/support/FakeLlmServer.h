@@ -122,6 +122,12 @@ public:
 
     // Chat replies are consumed in FIFO order by chat requests of any style.
     void enqueue(const FakeReply &reply);
+    // A reply only for a chat request whose raw body contains `marker` (e.g. a task's mission in its system prompt),
+    // taken before the FIFO; markers are matched in the order they were added. For concurrent conversations.
+    void enqueueFor(const QByteArray &marker, const FakeReply &reply) { m_routed.append({marker, reply}); }
+    // Requests whose body contains this never take from the FIFO (routed replies, else the default).
+    void keepOffFifo(const QByteArray &marker) { m_offFifo.append(marker); }
+    int pendingRoutedReplies() const { return int(m_routed.size()); }
     // Used when the queue is empty (default: text({"ok"})).
     void setDefaultReply(const FakeReply &reply);
     // What the model listing endpoints return.
@@ -164,6 +170,8 @@ private:
     QHttpServer *m_server = nullptr;
     quint16 m_port = 0;
     QQueue<FakeReply> m_queue;
+    QList<QPair<QByteArray, FakeReply>> m_routed;
+    QList<QByteArray> m_offFifo;
     std::unique_ptr<FakeReply> m_default;
     QStringList m_models;
     QByteArray m_image = QByteArray::fromBase64(

@@ -53,6 +53,11 @@ void registerInterKinTools(ToolRegistry &registry, const InterKinToolDeps &deps)
                                                 .arg(deps.ratePerMinute)
                                                 .arg(target->slug)
                                                 .arg((limiter->retryAfterMs(pair) + 999) / 1000)));
+                      // From a task, a request suspends it (3 at most per task).
+                      const bool fromTask = !ctx.taskId.isEmpty() && type == QLatin1String("request") && deps.taskHooks->admit;
+                      if (fromTask)
+                          if (Status st = deps.taskHooks->admit(ctx.taskId); !st)
+                              return done(error(st.error().message));
                       limiter->record(pair);
 
                       if (type == QLatin1String("inform")) {
@@ -88,6 +93,11 @@ void registerInterKinTools(ToolRegistry &registry, const InterKinToolDeps &deps)
                       auto queued = deps.engine.enqueue(item);
                       if (!queued)
                           return done(error(queued.error().message));
+                      if (fromTask && deps.taskHooks->sent) {
+                          deps.taskHooks->sent(ctx.taskId, item.requestId, target->name);
+                          return done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("requestId"), item.requestId},
+                                                  {QStringLiteral("message"), QStringLiteral("Your task waits for the reply (or 5 minutes); end your turn.")}});
+                      }
                       done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("requestId"), item.requestId}});
                   }});
 
@@ -110,6 +120,9 @@ void registerInterKinTools(ToolRegistry &registry, const InterKinToolDeps &deps)
                           return done(error(origin.error().message));
                       if (requestId.isEmpty() || !origin.value())
                           return done(error(QStringLiteral("Unknown request_id \"%1\": nothing to reply to").arg(requestId)));
+                      // A task waiting for this request gets the answer in its session, instead of a kin_reply turn.
+                      if (deps.taskHooks->replied && deps.taskHooks->replied(requestId, ctx.kinId, message))
+                          return done(QJsonObject{{QStringLiteral("success"), true}});
                       const QString senderId = origin.value()->at(0).toString();
                       if (!deps.kins.resolve(senderId))
                           return done(error(QStringLiteral("The Kin that sent this request no longer exists")));

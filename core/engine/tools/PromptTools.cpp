@@ -42,9 +42,10 @@ void registerPromptTools(ToolRegistry &registry, PromptService &prompts)
                                      {QStringLiteral("prompt_type"), QStringLiteral("question"), QStringLiteral("options")}),
                   ToolDefinition::Both, false, false,
                   [&prompts](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      // TODO(tasks): refused in cron tasks and tasks with allow_human_prompt = 0; the task waits (see PromptService.h).
+                      // From a task: refused in cron tasks and tasks with allow_human_prompt = 0; the task waits (PromptService.h).
                       PromptService::Ask a;
                       a.kinId = ctx.kinId;
+                      a.taskId = ctx.taskId;
                       a.messageId = ctx.messageId;
                       a.promptType = args.value(QStringLiteral("prompt_type")).toString();
                       a.question = args.value(QStringLiteral("question")).toString();
