@@ -4,6 +4,9 @@
 #include "events/EventBus.h"
 #include "http/Cookies.h"
 #include "http/HttpPolicy.h"
+#include "http/HttpServer.h"
+#include "log/Logger.h"
+#include "HttpClient.h"
 #include "http/Multipart.h"
 #include "http/Router.h"
 #include "settings/SettingsStore.h"
@@ -16,6 +19,7 @@
 #include "util/TcpNoDelay.h"
 
 #include <QFile>
+#include <malloc.h>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -28,6 +32,58 @@ class TstUnits final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // An async handler gets 504 after the request timeout, and the timer of every request answered in time goes away
+    // with the answer (a timer left to run out kept each exchange's memory for the whole timeout).
+    void asyncRequestTimeoutTimersGoWithTheAnswer()
+    {
+        EventBus bus;
+        SystemClock clock;
+        Logger logger(bus, clock, 100, LogLevel::Error, false);
+        HttpServerOptions options;
+        options.requestTimeoutMs = 400;
+        HttpServer server(options, logger);
+        QList<ExchangePtr> held; // what /never keeps and never answers
+        server.addRoutes({{"GET", "/later", Access::Public,
+                           [](const ExchangePtr &ex) {
+                               QTimer::singleShot(0, [ex] { ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}})); });
+                           }},
+                          {"GET", "/now", Access::Public, [](const ExchangePtr &ex) { ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}})); }},
+                          {"GET", "/never", Access::Public, [&held](const ExchangePtr &ex) { held.append(ex); }}});
+        auto port = server.start(QStringLiteral("127.0.0.1"), 0);
+        QVERIFY(port.ok());
+        server.policy().configure(port.value(), QStringLiteral("127.0.0.1"), QString(), {}, {});
+        const auto timers = [&server] { return server.findChildren<QTimer *>(QString(), Qt::FindDirectChildrenOnly).size(); };
+        const qsizetype before = timers();
+        test::HttpClient client(port.value());
+        for (int i = 0; i < 200; ++i) // warm-up: the server's and the client's first allocations
+            QCOMPARE(client.get("/later").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(timers(), before, 2000);
+        // Heap growth over 2000 requests answered later, against 2000 answered at once (no timer either way), so
+        // that what the client and the sockets keep cancels out. Each answered request used to keep ~300 bytes on
+        // the heap until its timeout ran out.
+        const auto growth = [&](const QByteArray &path) {
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            const qint64 start = qint64(mallinfo2().uordblks);
+            for (int i = 0; i < 2000; ++i)
+                if (client.get(path).status != 200)
+                    return qint64(-1);
+            QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+            return qint64(mallinfo2().uordblks) - start;
+        };
+        const qint64 atOnce = growth("/now");
+        const qint64 later = growth("/later");
+        QVERIFY(atOnce >= 0 && later >= 0);
+        QVERIFY2(later - atOnce < 200 * 1024, qPrintable(QStringLiteral("answered later: %1 bytes more").arg(later - atOnce)));
+        QTRY_COMPARE_WITH_TIMEOUT(timers(), before, 2000); // well before the 400 ms timeout of the last ones
+        QElapsedTimer t;
+        t.start();
+        const test::HttpResponse never = client.get("/never");
+        QCOMPARE(never.status, 504);
+        QCOMPARE(never.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), QStringLiteral("TIMEOUT"));
+        QVERIFY(t.elapsed() >= 350);
+        QTRY_COMPARE_WITH_TIMEOUT(timers(), before, 2000);
+    }
+
     void noDelayIsSwitchedOnForSocketsToAPeerPort()
     {
         QTcpServer server;

@@ -74,6 +74,13 @@ Exchange::~Exchange()
 {
     if (!m_responded && alive())
         send(errorReply(ApiError::internal(QStringLiteral("The request was dropped without an answer"))));
+    finished();
+}
+
+void Exchange::finished()
+{
+    if (auto f = std::exchange(m_onFinished, nullptr))
+        f();
 }
 
 Result<QJsonObject> Exchange::jsonObject(bool allowEmpty) const
@@ -116,6 +123,7 @@ void Exchange::send(Reply reply)
     m_responder->write(reply.status, reply.headers, reply.body, m_method == "HEAD");
     if (m_closeAfter)
         m_responder->closeAfterWrite();
+    finished();
 }
 
 void Exchange::fail(const ApiError &error)
@@ -128,6 +136,7 @@ Responder Exchange::takeResponder()
     m_responded = true;
     Responder r = std::move(*m_responder);
     m_responder.reset();
+    finished();
     return r;
 }
 

@@ -86,6 +86,8 @@ public:
     void addResponseHeader(const QByteArray &name, const QByteArray &value) { m_extraHeaders.append({name, value}); }
 
     bool responded() const { return m_responded; }
+    // Called once, when the exchange is answered, handed over or destroyed (the server's timeout timer goes then).
+    void setOnFinished(std::function<void()> f) { m_onFinished = std::move(f); }
     bool alive() const { return m_responder && m_responder->alive(); }
     // Hands the connection over (SSE). The exchange counts as answered afterwards.
     Responder takeResponder();
@@ -94,6 +96,7 @@ public:
 
 private:
     void setHeaders(const HeaderPairs &headers);
+    void finished();
 
     QByteArray m_method;
     QByteArray m_rawPath;
@@ -106,6 +109,7 @@ private:
     std::optional<Responder> m_responder;
     Decorator m_decorator;
     HeaderPairs m_extraHeaders;
+    std::function<void()> m_onFinished;
     bool m_responded = false;
     bool m_closeAfter = false;
 };

@@ -8,6 +8,7 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QTcpServer>
+#include <QPointer>
 #include <QTimer>
 
 #include <exception>
@@ -201,11 +202,22 @@ void HttpServer::run(const ExchangePtr &ex, const Route &route)
     route.handler(ex);
 
     if (!ex->responded() && !route.streaming) {
+        // One timer per pending request, gone as soon as the request is answered: a timer left to run out would keep
+        // the exchange's memory (held by its weak_ptr) for the whole timeout — at thousands of requests a second,
+        // tens of MB and a timer list that slows every event loop pass.
+        auto *timer = new QTimer(this);
+        timer->setSingleShot(true);
         std::weak_ptr<Exchange> weak = ex;
-        QTimer::singleShot(m_options.requestTimeoutMs, this, [weak] {
+        connect(timer, &QTimer::timeout, this, [weak] {
             if (auto e = weak.lock(); e && !e->responded())
                 e->fail({ErrorKind::GatewayTimeout, QStringLiteral("TIMEOUT"), QStringLiteral("The request timed out")});
         });
+        // deleteLater, not stop(): the last reference to an exchange may go on a worker thread.
+        ex->setOnFinished([guard = QPointer<QTimer>(timer)] {
+            if (guard)
+                guard->deleteLater();
+        });
+        timer->start(m_options.requestTimeoutMs);
     }
 }
 
