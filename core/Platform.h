@@ -80,6 +80,8 @@ class VaultService;
 class VersionChecker;
 class WakeupService;
 class WebhookService;
+class ChannelService;
+class ChannelsController;
 class WebhooksController;
 
 QString kinbotVersion();
@@ -132,6 +134,7 @@ public:
     NotificationService &notifications() { return *m_notifications; }
     PromptService &prompts() { return *m_prompts; }
     WebhookService &webhooks() { return *m_webhooks; }
+    ChannelService &channels() { return *m_channels; }
 
 private:
     void sweepStoredFiles();
@@ -183,6 +186,7 @@ private:
     std::unique_ptr<ContactService> m_contacts;
     std::unique_ptr<PromptService> m_prompts;
     std::unique_ptr<WebhookService> m_webhooks;
+    std::unique_ptr<ChannelService> m_channels;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
@@ -206,6 +210,7 @@ private:
     std::unique_ptr<NotificationsController> m_notificationsController;
     std::unique_ptr<PromptsController> m_promptsController;
     std::unique_ptr<WebhooksController> m_webhooksController;
+    std::unique_ptr<ChannelsController> m_channelsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

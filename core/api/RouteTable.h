@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class ChannelsController;
 class CompactingController;
 class ContactsController;
 class CronsController;
@@ -51,6 +52,7 @@ struct Controllers
     NotificationsController &notifications;
     PromptsController &prompts;
     WebhooksController &webhooks;
+    ChannelsController &channels;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.
