@@ -26,6 +26,7 @@
 #include "api/WebhooksController.h"
 #include "auth/AccountService.h"
 #include "channels/ChannelService.h"
+#include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
@@ -309,6 +310,7 @@ Result<quint16> Platform::start()
                                                                        *m_messages, *m_logger,
                                                                        [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
+    m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
     m_engine->addContextProvider(m_knowledge->contextProvider());

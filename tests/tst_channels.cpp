@@ -10,11 +10,15 @@
 
 #include "channels/ChannelService.h"
 #include "channels/MessageChunks.h"
+#include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "contacts/ContactService.h"
 #include "storage/Database.h"
 #include "vault/VaultService.h"
 
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 
@@ -92,6 +96,69 @@ QString nextOutcome(QSignalSpy &spy, int before)
     if (!QTest::qWaitFor([&] { return spy.size() > before; }, 10000))
         return QStringLiteral("<none>");
     return spy.at(before).at(1).toString();
+}
+
+// A Slack Web API on loopback: auth.test accepts one bearer token (the bot is user UBOT), chat.postMessage answers
+// a new ts. Records the calls.
+struct FakeSlack
+{
+    struct Call
+    {
+        QString method;
+        QJsonObject body;
+    };
+    FakeSlack()
+    {
+        server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const QString method = request.url().path().mid(1);
+            calls.append({method, QJsonDocument::fromJson(request.body()).object()});
+            QJsonObject answer{{"ok", false}, {"error", "invalid_auth"}};
+            if (request.value("Authorization") == "Bearer xoxb-valid") {
+                if (method == QLatin1String("auth.test"))
+                    answer = {{"ok", true}, {"user", "kinbot"}, {"user_id", "UBOT"}, {"team", "Test"}};
+                else if (method == QLatin1String("chat.postMessage"))
+                    answer = {{"ok", true}, {"ts", QStringLiteral("1700000000.%1").arg(++nextTs)}};
+                else
+                    answer = {{"ok", false}, {"error", "unknown_method"}};
+            }
+            responder.write(QJsonDocument(answer), QHttpServerResponder::StatusCode::Ok);
+        });
+    }
+    bool listen() { return (port = server.listen(QHostAddress::LocalHost, 0)) != 0; }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/").arg(port); }
+    QList<Call> of(const QString &method) const
+    {
+        QList<Call> out;
+        for (const Call &c : calls)
+            if (c.method == method)
+                out.append(c);
+        return out;
+    }
+
+    QHttpServer server;
+    quint16 port = 0;
+    QList<Call> calls;
+    int nextTs = 0;
+};
+
+// An Events API delivery signed as Slack signs it (or with the given signature).
+HttpResponse postSlack(KinFixture &f, const QString &channelId, const QByteArray &secret, const QJsonObject &payload, qint64 tsSeconds,
+                       const QByteArray &forcedSignature = {})
+{
+    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+    const QByteArray ts = QByteArray::number(tsSeconds);
+    const QByteArray sig = forcedSignature.isNull() ? SlackAdapter::signature(secret, ts, body) : forcedSignature;
+    Headers h;
+    if (!sig.isEmpty())
+        h.append({"X-Slack-Signature", sig});
+    h.append({"X-Slack-Request-Timestamp", ts});
+    return f.server.client().postRaw("/api/channels/slack/webhook/" + channelId.toUtf8(), body, "application/json", h);
+}
+
+QJsonObject slackMessage(const QString &user, const QString &channel, const QString &ts, const QString &text)
+{
+    return {{"type", "event_callback"},
+            {"event", QJsonObject{{"type", "message"}, {"user", user}, {"channel", channel}, {"ts", ts}, {"text", text}}}};
 }
 
 } // namespace
@@ -197,10 +264,11 @@ private Q_SLOTS:
             QCOMPARE(anon.request(method, path, "{}", {{"Content-Type", "application/json"}}).status, 401);
 
         const QJsonArray platforms = f.api->get("/api/channels/platforms").json().value("platforms").toArray();
-        QCOMPARE(platforms.size(), 1);
-        QCOMPARE(platforms.at(0).toObject().value("platform").toString(), QStringLiteral("telegram"));
-        QCOMPARE(platforms.at(0).toObject().value("displayName").toString(), QStringLiteral("Telegram"));
-        QCOMPARE(platforms.at(0).toObject().value("isPlugin").toBool(), false);
+        QCOMPARE(platforms.size(), 2);
+        QCOMPARE(platforms.at(0).toObject().value("platform").toString(), QStringLiteral("slack"));
+        QCOMPARE(platforms.at(1).toObject().value("platform").toString(), QStringLiteral("telegram"));
+        QCOMPARE(platforms.at(1).toObject().value("displayName").toString(), QStringLiteral("Telegram"));
+        QCOMPARE(platforms.at(1).toObject().value("isPlugin").toBool(), false);
 
         // Create: every failure path.
         expectError(f.api->postJson("/api/channels", {{"name", "x"}, {"platform", "telegram"}, {"botToken", "t"}}), 400, "VALIDATION_ERROR");
@@ -534,6 +602,81 @@ private Q_SLOTS:
         const int polls = tg.calls("getUpdates").size();
         QTest::qWait(1000);
         QCOMPARE(tg.calls("getUpdates").size(), polls);
+    }
+    void slack()
+    {
+        FakeSlack sl;
+        QVERIFY(sl.listen());
+        KinFixture f([&](ServerConfig &c) { c.slackApiUrl = sl.baseUrl(); });
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        QSignalSpy inbound(&f.server.platform().channels(), &ChannelService::inboundHandled);
+        const QByteArray secret = "slack-signing-secret";
+
+        // The signing secret is required for Slack, and goes to the vault next to the token.
+        expectError(f.api->postJson("/api/channels", {{"kinId", kinId}, {"name", "Team"}, {"platform", "slack"}, {"botToken", "xoxb-valid"}}),
+                    400, "VALIDATION_ERROR");
+        const HttpResponse made = f.api->postJson("/api/channels", {{"kinId", kinId}, {"name", "Team"}, {"platform", "slack"},
+                                                                    {"botToken", "xoxb-valid"}, {"signingSecret", QString::fromLatin1(secret)}});
+        QCOMPARE(made.status, 201);
+        const QString id = channelOf(made).value("id").toString();
+        VaultService &vault = f.server.platform().vault();
+        const QString signingKey = QStringLiteral("channel_slack_%1_signing_secret").arg(id);
+        QVERIFY(vault.findByKey(signingKey).value().has_value());
+        QCOMPARE(vault.entryValue(vault.findByKey(signingKey).value()->id)->value.toString(), QString::fromLatin1(secret));
+
+        HttpResponse tested = f.api->postJson(channelPath(id, "/test"), {});
+        QCOMPARE(tested.json().value("valid").toBool(), true);
+        QCOMPARE(tested.json().value("botInfo").toObject().value("name").toString(), QStringLiteral("kinbot"));
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+
+        const qint64 now = f.server.clock().nowMs() / 1000;
+        // Signature checks: none → 401; wrong, or a timestamp outside the 300 s window → 403; unknown channel → 404.
+        expectError(postSlack(f, id, secret, slackMessage("U1", "C1", "1.1", "hi"), now, ""), 401, "UNAUTHORIZED");
+        expectError(postSlack(f, id, secret, slackMessage("U1", "C1", "1.1", "hi"), now, "v0=deadbeef"), 403, "FORBIDDEN");
+        expectError(postSlack(f, id, "other-secret", slackMessage("U1", "C1", "1.1", "hi"), now), 403, "FORBIDDEN");
+        expectError(postSlack(f, id, secret, slackMessage("U1", "C1", "1.1", "hi"), now - 301), 403, "FORBIDDEN");
+        expectError(postSlack(f, "nope", secret, slackMessage("U1", "C1", "1.1", "hi"), now), 404, "CHANNEL_NOT_FOUND");
+        QCOMPARE(inbound.size(), 0);
+        // Within the window on the manual clock: 299 s old is fine.
+        const HttpResponse challenge = postSlack(f, id, secret, {{"type", "url_verification"}, {"challenge", "abc123"}}, now - 299);
+        QCOMPARE(challenge.status, 200);
+        QCOMPARE(challenge.json().value("challenge").toString(), QStringLiteral("abc123"));
+
+        // An unknown sender: pending, told so in a thread under the message.
+        QCOMPARE(postSlack(f, id, secret, slackMessage("U1", "C1", "1700.0001", "hello"), now).json().value("ok").toBool(), true);
+        QCOMPARE(nextOutcome(inbound, 0), QStringLiteral("pending"));
+        QVERIFY(QTest::qWaitFor([&] { return sl.of("chat.postMessage").size() == 1; }, 10000));
+        QCOMPARE(sl.of("chat.postMessage").last().body.value("channel").toString(), QStringLiteral("C1"));
+        QCOMPARE(sl.of("chat.postMessage").last().body.value("thread_ts").toString(), QStringLiteral("1700.0001"));
+        QCOMPARE(sl.of("chat.postMessage").last().body.value("text").toString(), ChannelService::pendingText());
+        // The bot's own messages and bot or edited messages are not messages for the Kin.
+        QCOMPARE(postSlack(f, id, secret, slackMessage("UBOT", "C1", "1700.0002", "echo"), now).status, 200);
+        QJsonObject edited = slackMessage("U1", "C1", "1700.0003", "edit");
+        QJsonObject e = edited.value("event").toObject();
+        e.insert("subtype", "message_changed");
+        edited.insert("event", e);
+        QCOMPARE(postSlack(f, id, secret, edited, now).status, 200);
+        QCOMPARE(inbound.size(), 1);
+
+        // Approved, the sender's message reaches the Kin and its reply goes back in the thread.
+        const QString mappingId =
+            f.api->get(channelPath(id, "/user-mappings")).json().value("mappings").toArray().at(0).toObject().value("id").toString();
+        QCOMPARE(f.api->postJson(channelPath(id, "/user-mappings/" + mappingId.toUtf8() + "/approve"), {{"action", "create"}, {"name", "Una"}})
+                     .status,
+                 200);
+        QCOMPARE(f.server.platform().contacts().byPlatformId("slack", "U1").value()->name, QStringLiteral("Una"));
+        f.fake.enqueue(FakeReply::text({"Hello ", "Una."}));
+        QCOMPARE(postSlack(f, id, secret, slackMessage("U1", "C1", "1700.0004", "question"), now).status, 200);
+        QCOMPARE(nextOutcome(inbound, 1), QStringLiteral("queued"));
+        QVERIFY(QTest::qWaitFor([&] { return !sl.of("chat.postMessage").isEmpty() && sl.of("chat.postMessage").last().body.value("text") == "Hello Una."; },
+                                10000));
+        QCOMPARE(sl.of("chat.postMessage").last().body.value("thread_ts").toString(), QStringLiteral("1700.0004"));
+        QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM queue_items WHERE content = '[slack:Una] question'"), 1);
+
+        // Delete: both secrets leave the vault.
+        QCOMPARE(f.api->del(channelPath(id)).status, 200);
+        QVERIFY(!vault.findByKey(signingKey).value().has_value());
+        QVERIFY(!vault.findByKey(QStringLiteral("channel_slack_") + id).value().has_value());
     }
 };
 

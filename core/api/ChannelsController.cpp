@@ -16,7 +16,7 @@ Result<ChannelDraft> draftOf(const QJsonObject &body)
 {
     ChannelDraft d;
     for (auto [key, slot] : {std::pair{"kinId", &d.kinId}, std::pair{"name", &d.name}, std::pair{"platform", &d.platform},
-                             std::pair{"botToken", &d.botToken}}) {
+                             std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret}}) {
         const QJsonValue v = body.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -112,8 +112,8 @@ void ChannelsController::update(const ExchangePtr &ex)
     auto draft = draftOf(body.value());
     if (!draft)
         return ex->fail(draft.error());
-    if (draft->platform || draft->botToken)
-        return ex->fail(ApiError::validation(QStringLiteral("platform and botToken cannot be changed")));
+    if (draft->platform || draft->botToken || draft->signingSecret)
+        return ex->fail(ApiError::validation(QStringLiteral("platform, botToken and signingSecret cannot be changed")));
     ex->sendResult(m_channels.update(ex->param(QStringLiteral("id")), draft.value()),
                    [this](const ChannelRecord &c) { return Reply::json(QJsonObject{{QStringLiteral("channel"), m_channels.toJson(c)}}); });
 }
@@ -187,6 +187,17 @@ void ChannelsController::telegramWebhook(const ExchangePtr &ex)
         !st)
         return ex->fail(st.error());
     ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}}));
+}
+
+} // namespace kinbot
+
+namespace kinbot {
+
+void ChannelsController::slackWebhook(const ExchangePtr &ex)
+{
+    ex->sendResult(m_channels.receiveSlack(ex->param(QStringLiteral("channelId")), ex->header("x-slack-request-timestamp"),
+                                           ex->header("x-slack-signature"), ex->body()),
+                   [](const QJsonObject &o) { return Reply::json(o); });
 }
 
 } // namespace kinbot

@@ -30,6 +30,8 @@ public:
     void approve(const ExchangePtr &ex);
     // Public: the secret token Telegram presents is the credential.
     void telegramWebhook(const ExchangePtr &ex);
+    // Public: Slack's signature (X-Slack-Signature over the raw body and X-Slack-Request-Timestamp) is the credential.
+    void slackWebhook(const ExchangePtr &ex);
 
 private:
     ChannelService &m_channels;

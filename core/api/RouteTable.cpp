@@ -164,7 +164,7 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/webhooks/incoming/:webhookId", A::Public, h(c.webhooks, &WebhooksController::incoming), env,
          WebhookService::kMaxPayloadBytes},
         // --- channels; the platform webhooks are public and verified by the platform's secret (Telegram: the
-        // X-Telegram-Bot-Api-Secret-Token set with setWebhook) ---
+        // X-Telegram-Bot-Api-Secret-Token set with setWebhook; Slack: the signing secret) ---
         {"GET", "/api/channels", A::Member, h(c.channels, &ChannelsController::list)},
         {"POST", "/api/channels", A::Member, h(c.channels, &ChannelsController::create)},
         {"GET", "/api/channels/platforms", A::Member, h(c.channels, &ChannelsController::platforms)},
@@ -178,6 +178,8 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"GET", "/api/channels/:id/user-mappings", A::Member, h(c.channels, &ChannelsController::userMappings)},
         {"POST", "/api/channels/:id/user-mappings/:mapId/approve", A::Member, h(c.channels, &ChannelsController::approve)},
         {"POST", "/api/channels/telegram/:channelId", A::Public, h(c.channels, &ChannelsController::telegramWebhook), env,
+         ChannelService::kMaxWebhookBytes},
+        {"POST", "/api/channels/slack/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::slackWebhook), env,
          ChannelService::kMaxWebhookBytes},
         // --- notifications (the caller's own) and human prompts ---
         {"GET", "/api/notifications", A::Member, h(c.notifications, &NotificationsController::list)},

@@ -1,5 +1,6 @@
 #include "channels/ChannelService.h"
 
+#include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "contacts/ContactService.h"
 #include "crypto/Crypto.h"
@@ -55,21 +56,41 @@ QString ChannelService::webhookSecretFor(const QString &botToken, const QString 
     return QString::fromLatin1(crypto::hmacSha256(botToken.toUtf8(), "kinbot-channel-webhook:" + channelId.toUtf8()).toHex());
 }
 
+Result<QString> ChannelService::secretOf(const QString &vaultKey) const
+{
+    auto entry = m_d.vault.findByKey(vaultKey);
+    if (!entry)
+        return entry.error();
+    if (vaultKey.isEmpty() || !entry.value())
+        return ApiError::badRequest(QStringLiteral("CHANNEL_CONFIG_ERROR"), QStringLiteral("A secret of the channel is missing from the vault"));
+    auto value = m_d.vault.entryValue(entry.value()->id);
+    if (!value)
+        return value.error();
+    return value->value.toString();
+}
+
+Result<QString> ChannelService::storeSecret(const QString &key, const QString &value, const QString &description)
+{
+    VaultNewEntry secret;
+    secret.key = key;
+    secret.value = value;
+    secret.description = description;
+    auto stored = m_d.vault.createEntry(secret);
+    if (!stored)
+        return ApiError::badRequest(QStringLiteral("CHANNEL_CREATE_ERROR"), QStringLiteral("A secret could not be stored: ") + stored.error().message);
+    return stored->id;
+}
+
 Result<ChannelConnection> ChannelService::connectionFor(const ChannelRecord &c) const
 {
     ChannelConnection conn;
     conn.channelId = c.id;
     conn.platformConfig = c.platformConfig;
     conn.publicUrl = m_publicUrl;
-    auto entry = m_d.vault.findByKey(c.botTokenVaultKey());
-    if (!entry)
-        return entry.error();
-    if (!entry.value())
-        return ApiError::badRequest(QStringLiteral("CHANNEL_CONFIG_ERROR"), QStringLiteral("The channel's bot token is missing from the vault"));
-    auto value = m_d.vault.entryValue(entry.value()->id);
-    if (!value)
-        return value.error();
-    conn.botToken = value->value.toString();
+    auto token = secretOf(c.botTokenVaultKey());
+    if (!token)
+        return token.error();
+    conn.botToken = token.value();
     conn.webhookSecret = webhookSecretFor(conn.botToken, c.id);
     return conn;
 }
@@ -99,6 +120,11 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
         return ApiError::validation(QStringLiteral("name must be at most %1 characters").arg(kMaxName));
     if (d.botToken->size() > kMaxToken)
         return ApiError::validation(QStringLiteral("botToken must be at most %1 characters").arg(kMaxToken));
+    const bool slack = *d.platform == QLatin1String("slack");
+    if (slack && (!d.signingSecret || d.signingSecret->trimmed().isEmpty()))
+        return ApiError::validation(QStringLiteral("signingSecret is required for Slack"));
+    if (d.signingSecret && d.signingSecret->size() > kMaxToken)
+        return ApiError::validation(QStringLiteral("signingSecret must be at most %1 characters").arg(kMaxToken));
     if (!m_adapters.find(*d.platform))
         return ApiError::validation(QStringLiteral("Unsupported platform: %1 (available: %2)")
                                         .arg(*d.platform, m_adapters.platforms().join(QStringLiteral(", "))));
@@ -128,15 +154,23 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
     c.createdBy = createdBy == QLatin1String("kin") ? QStringLiteral("kin") : QStringLiteral("user");
     c.createdAt = c.updatedAt = now;
 
-    VaultNewEntry secret;
-    secret.key = vaultKey;
-    secret.value = d.botToken->trimmed();
-    secret.description = QStringLiteral("Bot token of the %1 channel \"%2\"").arg(c.platform, c.name);
-    auto stored = m_d.vault.createEntry(secret);
+    auto stored = storeSecret(vaultKey, d.botToken->trimmed(), QStringLiteral("Bot token of the %1 channel \"%2\"").arg(c.platform, c.name));
     if (!stored)
-        return ApiError::badRequest(QStringLiteral("CHANNEL_CREATE_ERROR"), QStringLiteral("The bot token could not be stored: ") + stored.error().message);
+        return stored.error();
+    QStringList storedIds{stored.value()};
+    if (slack) {
+        const QString signingKey = vaultKey + QStringLiteral("_signing_secret");
+        auto signing = storeSecret(signingKey, d.signingSecret->trimmed(), QStringLiteral("Signing secret of the Slack channel \"%1\"").arg(c.name));
+        if (!signing) {
+            (void)m_d.vault.deleteEntry(stored.value());
+            return signing.error();
+        }
+        storedIds.append(signing.value());
+        c.platformConfig.insert(QStringLiteral("signingSecretVaultKey"), signingKey);
+    }
     if (Status st = m_store.insert(c); !st) {
-        (void)m_d.vault.deleteEntry(stored->id);
+        for (const QString &entryId : storedIds)
+            (void)m_d.vault.deleteEntry(entryId);
         return st.error();
     }
     announce(QStringLiteral("channel:created"), c, {{QStringLiteral("platform"), c.platform}});
@@ -205,11 +239,15 @@ Status ChannelService::remove(const QString &id)
 
 void ChannelService::dropSecret(const ChannelRecord &c)
 {
-    auto entry = m_d.vault.findByKey(c.botTokenVaultKey());
-    if (entry && entry.value())
-        if (Status st = m_d.vault.deleteEntry(entry.value()->id); !st)
-            m_d.logger.warn(kModule, QStringLiteral("The channel's bot token could not be removed from the vault"),
-                            {{QStringLiteral("channelId"), c.id}});
+    for (auto it = c.platformConfig.begin(); it != c.platformConfig.end(); ++it) {
+        if (!it.key().endsWith(QLatin1String("VaultKey")))
+            continue;
+        auto entry = m_d.vault.findByKey(it.value().toString());
+        if (entry && entry.value())
+            if (Status st = m_d.vault.deleteEntry(entry.value()->id); !st)
+                m_d.logger.warn(kModule, QStringLiteral("A channel secret could not be removed from the vault"),
+                                {{QStringLiteral("channelId"), c.id}});
+    }
 }
 
 Result<ChannelRecord> ChannelService::get(const QString &id) const
@@ -360,6 +398,39 @@ Status ChannelService::receiveTelegram(const QString &channelId, const QByteArra
     if (auto m = TelegramAdapter::parseUpdate(doc.object()))
         handleIncoming(c.id, *m);
     return {};
+}
+
+Result<QJsonObject> ChannelService::receiveSlack(const QString &channelId, const QByteArray &timestamp, const QByteArray &signature,
+                                                 const QByteArray &body)
+{
+    auto found = m_store.find(channelId);
+    if (!found)
+        return found.error();
+    if (!found.value() || found.value()->platform != QLatin1String("slack"))
+        return channelNotFound();
+    const ChannelRecord c = *found.value();
+    auto signingSecret = secretOf(c.platformConfig.value(QStringLiteral("signingSecretVaultKey")).toString());
+    if (!signingSecret)
+        return channelNotFound();
+    if (timestamp.isEmpty() || signature.isEmpty())
+        return ApiError::unauthorized(QStringLiteral("Missing X-Slack-Signature or X-Slack-Request-Timestamp"));
+    bool ok = false;
+    const qint64 ts = timestamp.toLongLong(&ok);
+    if (!ok || qAbs(m_d.clock.nowMs() - ts * 1000) > kSlackWindowMs)
+        return ApiError::forbidden(QStringLiteral("FORBIDDEN"), QStringLiteral("Stale or invalid X-Slack-Request-Timestamp"));
+    if (!crypto::constantTimeEquals(signature, SlackAdapter::signature(signingSecret->toUtf8(), timestamp, body)))
+        return ApiError::forbidden(QStringLiteral("FORBIDDEN"), QStringLiteral("Invalid X-Slack-Signature"));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return ApiError::badRequest(QStringLiteral("INVALID_JSON"), QStringLiteral("The event is not a JSON object"));
+    const QJsonObject payload = doc.object();
+    if (payload.value(QStringLiteral("type")).toString() == QLatin1String("url_verification"))
+        return QJsonObject{{QStringLiteral("challenge"), payload.value(QStringLiteral("challenge")).toString()}};
+    auto *slackAdapter = static_cast<SlackAdapter *>(m_adapters.find(c.platform));
+    if (auto m = SlackAdapter::parseEvent(payload, slackAdapter ? slackAdapter->botUserId(c.id) : QString()))
+        handleIncoming(c.id, *m);
+    return QJsonObject{{QStringLiteral("ok"), true}};
 }
 
 void ChannelService::reply(const ChannelRecord &c, const QString &chatId, const QString &replyTo, const QString &text)

@@ -31,6 +31,7 @@ struct ChannelDraft
     std::optional<QString> name;
     std::optional<QString> platform; // create only
     std::optional<QString> botToken; // create only
+    std::optional<QString> signingSecret; // create only; Slack (required there)
     std::optional<std::optional<QStringList>> allowedChatIds; // set to nullopt inside = clear
     std::optional<bool> autoCreateContacts;
 };
@@ -59,6 +60,7 @@ public:
     static constexpr int kPriority = 100;
     static constexpr qint64 kOriginTtlMs = 300000;    // CHANNEL_PENDING_ORIGIN_TTL
     static constexpr qint64 kMaxWebhookBytes = 1024 * 1024;
+    static constexpr qint64 kSlackWindowMs = 300 * 1000;
 
     using Enqueue = std::function<Result<QueueItem>(QueueItem)>;
 
@@ -106,6 +108,10 @@ public:
     // UNAUTHORIZED (401: no X-Telegram-Bot-Api-Secret-Token), FORBIDDEN (403: a wrong one), INVALID_JSON (400).
     // An update for an inactive channel is accepted and dropped.
     Status receiveTelegram(const QString &channelId, const QByteArray &secretToken, const QByteArray &body);
+    // POST /api/channels/slack/webhook/:channelId → the answer's body ({challenge} for url_verification, else {ok:true}).
+    // CHANNEL_NOT_FOUND (404: unknown, or not a Slack channel), UNAUTHORIZED (401: no signature or timestamp),
+    // FORBIDDEN (403: a timestamp more than kSlackWindowMs away from the Clock, or a wrong signature), INVALID_JSON (400).
+    Result<QJsonObject> receiveSlack(const QString &channelId, const QByteArray &timestamp, const QByteArray &signature, const QByteArray &body);
     // The inbound pipeline (engine.md §9.2), for every adapter.
     void handleIncoming(const QString &channelId, const IncomingChannelMessage &message);
     // A Kin's turn ended: the reply of a channel turn goes back to its chat.
@@ -141,6 +147,8 @@ private:
     };
 
     Result<ChannelConnection> connectionFor(const ChannelRecord &c) const;
+    Result<QString> secretOf(const QString &vaultKey) const;
+    Result<QString> storeSecret(const QString &key, const QString &value, const QString &description);
     void reply(const ChannelRecord &c, const QString &chatId, const QString &replyTo, const QString &text);
     void setStatus(const ChannelRecord &c, const QString &status, const QString &message);
     void dropSecret(const ChannelRecord &c);

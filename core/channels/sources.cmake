@@ -6,5 +6,6 @@ set(KINBOT_CHANNELS_SOURCES
   channels/ChannelService.cpp channels/ChannelService.h
   channels/ChannelStore.cpp channels/ChannelStore.h
   channels/MessageChunks.cpp channels/MessageChunks.h
+  channels/SlackAdapter.cpp channels/SlackAdapter.h
   channels/TelegramAdapter.cpp channels/TelegramAdapter.h
 )
