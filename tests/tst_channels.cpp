@@ -603,6 +603,46 @@ private Q_SLOTS:
         QTest::qWait(1000);
         QCOMPARE(tg.calls("getUpdates").size(), polls);
     }
+    void activeChannelsRestartAtBoot()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        const auto sameDir = [&](const QString &apiUrl) {
+            return [&, apiUrl](ServerConfig &c) {
+                c.dataDir = dir.path();
+                c.telegramApiUrl = apiUrl;
+            };
+        };
+        QString id;
+        {
+            KinFixture f(sameDir(tg.baseUrl()));
+            const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+            id = createChannel(f, kinId).value("id").toString();
+            QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        }
+        const int deletes = tg.calls("deleteWebhook").size();
+        {
+            // Same data dir: the channel is active again, polling, without anyone asking.
+            TestServer s(sameDir(tg.baseUrl()));
+            QVERIFY(s.ok());
+            QVERIFY(tg.waitForCalls("deleteWebhook", deletes + 1));
+            auto *adapter = static_cast<TelegramAdapter *>(s.platform().channels().adapter("telegram"));
+            QVERIFY(QTest::qWaitFor([&] { return adapter->isPolling(id); }, 5000));
+            QCOMPARE(s.platform().channels().get(id)->status, QStringLiteral("active"));
+        }
+        {
+            // The platform now refuses the token: the channel turns to error, with the reason.
+            FakeTelegramServer revoked(QStringLiteral("another-token"));
+            QVERIFY(revoked.listen());
+            TestServer s(sameDir(revoked.baseUrl()));
+            QVERIFY(s.ok());
+            QVERIFY(QTest::qWaitFor([&] { return s.platform().channels().get(id)->status == QLatin1String("error"); }, 10000));
+            QVERIFY(s.platform().channels().get(id)->statusMessage.contains(QStringLiteral("Unauthorized")));
+        }
+    }
+
     void slack()
     {
         FakeSlack sl;
