@@ -41,6 +41,7 @@
 #include "engine/QueueStore.h"
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
+#include "engine/tools/ChannelTools.h"
 #include "engine/tools/ContactTools.h"
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/CronTools.h"
@@ -311,6 +312,7 @@ Result<quint16> Platform::start()
                                                                        [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
     m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
+    registerChannelTools(*m_tools, *m_channels);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
     m_engine->addContextProvider(m_knowledge->contextProvider());

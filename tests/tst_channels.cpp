@@ -643,6 +643,41 @@ private Q_SLOTS:
         }
     }
 
+    void tools()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) { c.telegramApiUrl = tg.baseUrl(); });
+        const QString providerId = f.addProvider();
+        const QString kinId = f.addKin(QStringLiteral("Relay"), providerId).value("id").toString();
+        const QString otherKin = f.addKin(QStringLiteral("Other"), providerId).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        const QString othersChannel = createChannel(f, otherKin).value("id").toString();
+
+        QJsonObject listed = f.runTool("list_channels", kinId, {});
+        QCOMPARE(listed.value("count").toInt(), 1);
+        QCOMPARE(listed.value("channels").toArray().at(0).toObject().value("channel_id").toString(), id);
+        QCOMPARE(listed.value("channels").toArray().at(0).toObject().value("status").toString(), QStringLiteral("inactive"));
+
+        // Another Kin's channel is not the Kin's to drive; an inactive one cannot send.
+        QVERIFY(f.runTool("activate_channel", kinId, {{"channel_id", othersChannel}}).value("error").toString().contains("no channel"));
+        QVERIFY(f.runTool("send_channel_message", kinId, {{"channel_id", id}, {"chat_id", "42"}, {"message", "hi"}})
+                    .value("error").toString().contains("not active"));
+
+        QCOMPARE(f.runTool("activate_channel", kinId, {{"channel_id", id}}).value("status").toString(), QStringLiteral("active"));
+        const QJsonObject sent = f.runTool("send_channel_message", kinId, {{"channel_id", id}, {"chat_id", 42}, {"message", "Reminder: tea at 5."}});
+        QCOMPARE(sent.value("success").toBool(), true);
+        QCOMPARE(sent.value("platform_message_id").toString(), QStringLiteral("501"));
+        QCOMPARE(tg.calls("sendMessage").last().body.value("text").toString(), QStringLiteral("Reminder: tea at 5."));
+        QCOMPARE(tg.calls("sendMessage").last().body.value("chat_id").toString(), QStringLiteral("42"));
+        QVERIFY(!tg.calls("sendMessage").last().body.contains("reply_parameters"));
+        QCOMPARE(channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt(), 1);
+        QVERIFY(f.runTool("send_channel_message", kinId, {{"channel_id", id}, {"chat_id", "42"}, {"message", "  "}}).contains("error"));
+
+        QCOMPARE(f.runTool("deactivate_channel", kinId, {{"channel_id", id}}).value("status").toString(), QStringLiteral("inactive"));
+        QVERIFY(f.runTool("deactivate_channel", kinId, {}).value("error").toString().contains("channel_id"));
+    }
+
     void slack()
     {
         FakeSlack sl;

@@ -558,26 +558,45 @@ void ChannelService::onTurnFinished(const QString &kinId, const QString &session
     auto channel = get(origin.channelId);
     if (content.isEmpty() || !channel)
         return;
-    ChannelAdapter *adapter = m_adapters.find(channel->platform);
-    auto conn = connectionFor(channel.value());
-    if (!adapter || !conn)
-        return;
-    const ChannelRecord c = channel.value();
-    adapter->send(conn.value(), {origin.chatId, content, origin.platformMessageId},
-                  [this, c, chatId = origin.chatId, messageId](Result<QString> sent) {
-                      if (!sent) {
-                          m_d.logger.warn(kModule, QStringLiteral("The Kin's reply could not be sent"),
-                                          {{QStringLiteral("channelId"), c.id}, {QStringLiteral("error"), sent.error().message}});
-                          return;
-                      }
-                      const qint64 now = m_d.clock.nowMs();
-                      (void)m_store.addLink({c.id, messageId, sent.value(), chatId, QStringLiteral("outbound")}, now);
-                      (void)m_store.countSent(c.id, now);
-                      m_d.bus.toKin(c.kinId, QStringLiteral("channel:message-sent"),
-                                    {{QStringLiteral("channelId"), c.id}, {QStringLiteral("platform"), c.platform},
-                                     {QStringLiteral("messageId"), messageId}});
-                      Q_EMIT replySent(c.id, sent.value());
-                  });
+    deliver(channel.value(), {origin.chatId, content, origin.platformMessageId}, messageId, [](Result<QString>) {});
+}
+
+void ChannelService::sendMessage(const QString &channelId, const QString &chatId, const QString &text, const QString &messageId,
+                                 std::function<void(Result<QString>)> done)
+{
+    auto channel = get(channelId);
+    if (!channel)
+        return done(channel.error());
+    if (!channel->active())
+        return done(ApiError::conflict(QStringLiteral("CHANNEL_INACTIVE"), QStringLiteral("The channel is not active")));
+    if (chatId.trimmed().isEmpty() || text.trimmed().isEmpty())
+        return done(ApiError::validation(QStringLiteral("chat id and message are required")));
+    deliver(channel.value(), {chatId.trimmed(), text.trimmed(), {}}, messageId, std::move(done));
+}
+
+void ChannelService::deliver(const ChannelRecord &c, const OutgoingChannelMessage &m, const QString &messageId,
+                             std::function<void(Result<QString>)> done)
+{
+    ChannelAdapter *adapter = m_adapters.find(c.platform);
+    if (!adapter)
+        return done(ApiError::badRequest(QStringLiteral("CHANNEL_CONFIG_ERROR"), QStringLiteral("No adapter for platform ") + c.platform));
+    auto conn = connectionFor(c);
+    if (!conn)
+        return done(conn.error());
+    adapter->send(conn.value(), m, [this, c, chatId = m.chatId, messageId, done](Result<QString> sent) {
+        if (!sent) {
+            m_d.logger.warn(kModule, QStringLiteral("A message could not be sent to the channel"),
+                            {{QStringLiteral("channelId"), c.id}, {QStringLiteral("error"), sent.error().message}});
+            return done(sent.error());
+        }
+        const qint64 now = m_d.clock.nowMs();
+        (void)m_store.addLink({c.id, messageId, sent.value(), chatId, QStringLiteral("outbound")}, now);
+        (void)m_store.countSent(c.id, now);
+        m_d.bus.toKin(c.kinId, QStringLiteral("channel:message-sent"),
+                      {{QStringLiteral("channelId"), c.id}, {QStringLiteral("platform"), c.platform}, {QStringLiteral("messageId"), messageId}});
+        Q_EMIT replySent(c.id, sent.value());
+        done(sent.value());
+    });
 }
 
 void ChannelService::forgetKin(const QString &kinId)

@@ -114,6 +114,11 @@ public:
     Result<QJsonObject> receiveSlack(const QString &channelId, const QByteArray &timestamp, const QByteArray &signature, const QByteArray &body);
     // The inbound pipeline (engine.md §9.2), for every adapter.
     void handleIncoming(const QString &channelId, const IncomingChannelMessage &message);
+    // Sends text to a chat of an active channel (the send_channel_message tool) → the platform's message id. Counted,
+    // linked (messageId: the Kin's message it came from, may be empty) and announced like a reply.
+    // CHANNEL_NOT_FOUND, CHANNEL_INACTIVE (409), VALIDATION_ERROR, or the platform's error.
+    void sendMessage(const QString &channelId, const QString &chatId, const QString &text, const QString &messageId,
+                     std::function<void(Result<QString>)> done);
     // A Kin's turn ended: the reply of a channel turn goes back to its chat.
     void onTurnFinished(const QString &kinId, const QString &sessionId, const QString &messageId);
     // The Kin is about to be deleted (its channels cascade): stops them, drops their tokens, announces channel:deleted.
@@ -150,6 +155,9 @@ private:
     Result<QString> secretOf(const QString &vaultKey) const;
     Result<QString> storeSecret(const QString &key, const QString &value, const QString &description);
     void reply(const ChannelRecord &c, const QString &chatId, const QString &replyTo, const QString &text);
+    // Sends a Kin's words (a reply or a proactive message): on success an outbound link, messagesSent + 1,
+    // channel:message-sent and replySent.
+    void deliver(const ChannelRecord &c, const OutgoingChannelMessage &m, const QString &messageId, std::function<void(Result<QString>)> done);
     void setStatus(const ChannelRecord &c, const QString &status, const QString &message);
     void dropSecret(const ChannelRecord &c);
     void announce(const QString &type, const ChannelRecord &c, const QJsonObject &extra = {});

@@ -103,6 +103,7 @@ void TelegramAdapter::start(const ChannelConnection &c, std::function<void(Statu
         call(c.botToken, QStringLiteral("deleteWebhook"), {}, kCallTimeoutMs, this, [this, c, done](Result<QJsonValue> r) {
             if (!r)
                 return done(r.error());
+            stop(c.channelId); // a second activation while this one was under way: one poll only
             auto p = std::make_shared<Poll>();
             p->connection = c;
             m_polls.insert(c.channelId, p);
