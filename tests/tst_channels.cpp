@@ -520,7 +520,11 @@ private Q_SLOTS:
         QCOMPARE(tg.calls("sendChatAction").last().body.value("action").toString(), QStringLiteral("typing"));
 
         QVERIFY(f.fake.waitForChatRequests(1));
-        QVERIFY(QJsonDocument(f.fake.chatRequests().first().json).toJson().contains("[telegram:Bob Martin] How are you?"));
+        const QByteArray request = QJsonDocument(f.fake.chatRequests().first().json).toJson();
+        QVERIFY(request.contains("[telegram:Bob Martin] How are you?"));
+        // The speaker is the contact, an outsider, over the channel.
+        QVERIFY2(request.contains("- Name: Bob Martin\\n- Role: external"), request.constData());
+        QVERIFY(request.contains("Current message from: **channel** (sender: Bob Martin)"));
         QVERIFY(tg.waitForCalls("sendMessage", beforeTurn + 1));
         sent = tg.calls("sendMessage").last().body;
         QCOMPARE(sent.value("chat_id").toString(), QStringLiteral("77"));
