@@ -4,7 +4,8 @@
 // stopping on deactivation), sendMessage chunks with reply_parameters; and the inbound pipeline: unknown sender →
 // pending mapping + event + notification + "pending" reply with nothing queued; approval (create / link) → contact
 // platform id + event + "approved" DM; /start welcome; a known sender's message → queued as the reference writes it →
-// the Kin's turn on the fake LLM → its reply sent back to the same chat; allowlist and inactive channels drop.
+// the Kin's turn on the fake LLM → its reply sent back to the same chat (not after the 5-minute origin TTL on the
+// manual clock); allowlist and inactive channels drop; boot restart; the channel tools; Slack (signature window, threads).
 #include "FakeTelegramServer.h"
 #include "KinFixture.h"
 
@@ -680,6 +681,47 @@ private Q_SLOTS:
 
         QCOMPARE(f.runTool("deactivate_channel", kinId, {{"channel_id", id}}).value("status").toString(), QStringLiteral("inactive"));
         QVERIFY(f.runTool("deactivate_channel", kinId, {}).value("error").toString().contains("channel_id"));
+    }
+
+    void replyOriginExpires()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
+        // A known sender (linked directly, no approval round).
+        ContactDraft draft;
+        draft.name = QStringLiteral("Cleo");
+        draft.type = QStringLiteral("human");
+        auto contact = f.server.platform().contacts().create(draft);
+        QVERIFY(contact);
+        QVERIFY(f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+
+        // The Kin takes longer than CHANNEL_PENDING_ORIGIN_TTL (on the clock): its answer is kept, not sent.
+        f.fake.enqueue(FakeReply::text({"Too ", "late."}).chunkDelayMs(400));
+        const int before = tg.calls("sendMessage").size();
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 9, "slow question")).status, 200);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        f.server.clock().advanceMs(ChannelService::kOriginTtlMs + 1000);
+        QVERIFY(QTest::qWaitFor([&] {
+            const QJsonArray rows = messagesOf(*f.api, kinId);
+            return rows.size() == 2 && rows.at(1).toObject().value("content").toString() == QLatin1String("Too late.");
+        }, 10000));
+        QTest::qWait(300);
+        QCOMPARE(tg.calls("sendMessage").size(), before);
+        QCOMPARE(channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt(), 0);
+
+        // In time, the same path sends.
+        f.fake.enqueue(FakeReply::text({"On ", "time."}));
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 10, "quick question")).status, 200);
+        QVERIFY(tg.waitForCalls("sendMessage", before + 1));
+        QCOMPARE(tg.calls("sendMessage").last().body.value("text").toString(), QStringLiteral("On time."));
     }
 
     void slack()
