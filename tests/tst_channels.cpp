@@ -242,6 +242,14 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return info.has_value(); }, 10000));
         QVERIFY(!info->ok());
         QVERIFY(info->error().message.contains(QStringLiteral("Unauthorized")));
+        // An answer without JSON (a proxy's 502): the error never quotes the token, though Qt's message holds the URL.
+        conn.botToken = QStringLiteral("502:secret-token-value");
+        info.reset();
+        adapter.botInfo(conn, [&](Result<ChannelBotInfo> r) { info = r; });
+        QVERIFY(QTest::qWaitFor([&] { return info.has_value(); }, 10000));
+        QVERIFY(!info->ok());
+        QVERIFY2(!info->error().message.contains(QStringLiteral("secret-token-value")), qPrintable(info->error().message));
+        QVERIFY(info->error().message.startsWith(QStringLiteral("Telegram getMe failed: ")));
     }
 
     void crudAndFailures()

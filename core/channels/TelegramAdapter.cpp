@@ -52,7 +52,7 @@ void TelegramAdapter::call(const QString &token, const QString &method, const QJ
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     req.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_network.post(req, QJsonDocument(params).toJson(QJsonDocument::Compact));
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, method, done = std::move(done)] {
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, method, token, done = std::move(done)] {
         reply->deleteLater();
         const QByteArray body = reply->readAll();
         const QJsonObject answer = QJsonDocument::fromJson(body).object();
@@ -61,6 +61,9 @@ void TelegramAdapter::call(const QString &token, const QString &method, const QJ
         QString why = answer.value(QStringLiteral("description")).toString();
         if (why.isEmpty())
             why = reply->error() != QNetworkReply::NoError ? reply->errorString() : QStringLiteral("unexpected answer");
+        // Qt's error strings may quote the URL, which holds the token: it never reaches a status message or a log.
+        if (!token.isEmpty())
+            why.replace(token, QStringLiteral("<token>"));
         done(ApiError::badRequest(QStringLiteral("TELEGRAM_ERROR"), QStringLiteral("Telegram %1 failed: %2").arg(method, why)));
     });
     // The caller went away before the answer: the reply goes too.

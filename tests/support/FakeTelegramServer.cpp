@@ -48,6 +48,13 @@ FakeTelegramServer::FakeTelegramServer(QString validToken, QObject *parent)
             return answer(responder, 404, {{QStringLiteral("ok"), false}, {QStringLiteral("description"), QStringLiteral("Not Found")}});
         Call call{parts.at(0).mid(3), parts.at(1), QJsonDocument::fromJson(request.body()).object()};
         m_calls.append(call);
+        if (call.token.startsWith(QLatin1String("502:"))) { // a proxy in the way: no JSON at all
+            responder.writeStatusLine(QHttpServerResponder::StatusCode::BadGateway);
+            responder.writeHeader("Content-Type", "text/plain");
+            responder.writeHeader("Content-Length", "11");
+            responder.writeBody("Bad Gateway");
+            return;
+        }
         if (call.token != m_validToken)
             return answer(responder, 401, {{QStringLiteral("ok"), false}, {QStringLiteral("error_code"), 401},
                                            {QStringLiteral("description"), QStringLiteral("Unauthorized")}});

@@ -12,7 +12,8 @@ class QHttpServer;
 
 namespace kinbot::test {
 
-// A scripted Telegram Bot API on loopback: POST /bot<token>/<method> with a JSON body. getMe accepts one token;
+// A scripted Telegram Bot API on loopback: POST /bot<token>/<method> with a JSON body. getMe accepts one token (a token
+// starting with "502:" gets a plain-text 502, as from a proxy);
 // setWebhook, deleteWebhook, sendChatAction answer ok; sendMessage answers a new message_id; getUpdates answers the
 // pushed updates at once, or holds the request (long polling) until one is pushed or holdMs passed, then answers [].
 class FakeTelegramServer final : public QObject
