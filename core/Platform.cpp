@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/ChannelsController.h"
 #include "api/CompactingController.h"
 #include "api/ContactsController.h"
 #include "api/CronsController.h"
@@ -26,6 +27,9 @@
 #include "api/VaultController.h"
 #include "api/WebhooksController.h"
 #include "auth/AccountService.h"
+#include "channels/ChannelService.h"
+#include "channels/SlackAdapter.h"
+#include "channels/TelegramAdapter.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
 #include "auth/ProfileService.h"
@@ -39,6 +43,7 @@
 #include "engine/QueueStore.h"
 #include "engine/QuickSessionStore.h"
 #include "engine/ToolRegistry.h"
+#include "engine/tools/ChannelTools.h"
 #include "engine/tools/ContactTools.h"
 #include "engine/tools/CoreTools.h"
 #include "engine/tools/CronTools.h"
@@ -124,6 +129,7 @@ Platform::~Platform()
     m_crons.reset();
     m_webhooks.reset();
     m_taskSessions.reset(); // running sub-Kin turns hold clients of the network manager
+    m_channels.reset(); // adapters stop polling
     m_notificationRetention.reset();
     m_scheduler.reset();
     m_sweepTimer.stop();
@@ -350,6 +356,15 @@ Result<quint16> Platform::start()
     });
     if (auto made = m_contacts->backfillUserContacts(); !made)
         m_logger->warn(QStringLiteral("contacts"), QStringLiteral("User contacts backfill failed"), {{QStringLiteral("error"), made.error().message}});
+    // Channels: messages from outside platforms reach the Kin through its queue; its reply goes back after the turn.
+    m_channels = std::make_unique<ChannelService>(ChannelService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_contacts, *m_vault, *m_notifications,
+                                                                       *m_messages, *m_logger,
+                                                                       [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
+    m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
+    m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
+    registerChannelTools(*m_tools, *m_channels);
+    connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
+    connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     // A Kin talks through its provider: an embeddings-only type (Voyage, Jina, Nomic) cannot be one.
@@ -402,6 +417,7 @@ Result<quint16> Platform::start()
     m_webhooksController = std::make_unique<WebhooksController>(*m_webhooks, *m_kins);
     m_mcpServersController = std::make_unique<McpServersController>(*m_mcp);
     m_tasksController = std::make_unique<TasksController>(*m_tasks, *m_kins, *m_messages);
+    m_channelsController = std::make_unique<ChannelsController>(*m_channels, *m_kins);
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -435,7 +451,7 @@ Result<quint16> Platform::start()
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
                                       *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController,
-                                      *m_mcpServersController, *m_tasksController}));
+                                      *m_mcpServersController, *m_tasksController, *m_channelsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);
@@ -446,6 +462,7 @@ Result<quint16> Platform::start()
     m_invitations->setPublicUrl(publicUrl);
     m_fileStorageController->setPublicUrl(publicUrl);
     m_webhooks->setPublicUrl(publicUrl);
+    m_channels->setPublicUrl(publicUrl);
     m_http->policy().configure(m_port, m_config.host, publicUrl, m_config.trustedOrigins, m_config.allowedHosts);
     // Work a previous run left behind starts again; expired quick sessions and stored files go hourly.
     m_engine->resume();
@@ -456,6 +473,7 @@ Result<quint16> Platform::start()
         m_logger->error(QStringLiteral("crons"), QStringLiteral("Crons could not be armed"), {{QStringLiteral("error"), st.error().message}});
     m_notificationRetention->start();
     m_webhooks->start();
+    m_channels->start(); // channels left active reconnect
     if (Status st = m_knowledge->start(); !st)
         m_logger->error(QStringLiteral("knowledge"), QStringLiteral("Knowledge base start failed"), {{QStringLiteral("error"), st.error().message}});
     m_quickSessionsController->sweep();

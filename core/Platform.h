@@ -86,6 +86,8 @@ class VaultService;
 class VersionChecker;
 class WakeupService;
 class WebhookService;
+class ChannelService;
+class ChannelsController;
 class WebhooksController;
 
 QString kinbotVersion();
@@ -141,6 +143,7 @@ public:
     McpService &mcp() { return *m_mcp; }
     TaskService &tasks() { return *m_tasks; }
     TaskSessions &taskSessions() { return *m_taskSessions; }
+    ChannelService &channels() { return *m_channels; }
 
 private:
     void sweepStoredFiles();
@@ -196,6 +199,7 @@ private:
     std::unique_ptr<TaskService> m_tasks;
     std::shared_ptr<InterKinTaskHooks> m_interKinTaskHooks;
     std::unique_ptr<TaskSessions> m_taskSessions;
+    std::unique_ptr<ChannelService> m_channels;
     std::unique_ptr<NotificationRetention> m_notificationRetention;
     QTimer m_sweepTimer;
     std::unique_ptr<AuthController> m_authController;
@@ -221,6 +225,7 @@ private:
     std::unique_ptr<WebhooksController> m_webhooksController;
     std::unique_ptr<McpServersController> m_mcpServersController;
     std::unique_ptr<TasksController> m_tasksController;
+    std::unique_ptr<ChannelsController> m_channelsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -2,6 +2,7 @@
 
 #include "api/AccountsController.h"
 #include "api/AuthController.h"
+#include "api/ChannelsController.h"
 #include "api/CompactingController.h"
 #include "api/ContactsController.h"
 #include "api/CronsController.h"
@@ -23,6 +24,7 @@
 #include "api/SystemController.h"
 #include "api/VaultController.h"
 #include "api/WebhooksController.h"
+#include "channels/ChannelService.h"
 #include "webhooks/WebhookService.h"
 
 namespace kinbot {
@@ -163,6 +165,24 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/webhooks/:id/suggest-fields", A::Member, h(c.webhooks, &WebhooksController::suggestFields)},
         {"POST", "/api/webhooks/incoming/:webhookId", A::Public, h(c.webhooks, &WebhooksController::incoming), env,
          WebhookService::kMaxPayloadBytes},
+        // --- channels; the platform webhooks are public and verified by the platform's secret (Telegram: the
+        // X-Telegram-Bot-Api-Secret-Token set with setWebhook; Slack: the signing secret) ---
+        {"GET", "/api/channels", A::Member, h(c.channels, &ChannelsController::list)},
+        {"POST", "/api/channels", A::Member, h(c.channels, &ChannelsController::create)},
+        {"GET", "/api/channels/platforms", A::Member, h(c.channels, &ChannelsController::platforms)},
+        {"GET", "/api/channels/pending-count", A::Member, h(c.channels, &ChannelsController::pendingCount)},
+        {"GET", "/api/channels/:id", A::Member, h(c.channels, &ChannelsController::get)},
+        {"PATCH", "/api/channels/:id", A::Member, h(c.channels, &ChannelsController::update)},
+        {"DELETE", "/api/channels/:id", A::Member, h(c.channels, &ChannelsController::remove)},
+        {"POST", "/api/channels/:id/activate", A::Member, h(c.channels, &ChannelsController::activate)},
+        {"POST", "/api/channels/:id/deactivate", A::Member, h(c.channels, &ChannelsController::deactivate)},
+        {"POST", "/api/channels/:id/test", A::Member, h(c.channels, &ChannelsController::test)},
+        {"GET", "/api/channels/:id/user-mappings", A::Member, h(c.channels, &ChannelsController::userMappings)},
+        {"POST", "/api/channels/:id/user-mappings/:mapId/approve", A::Member, h(c.channels, &ChannelsController::approve)},
+        {"POST", "/api/channels/telegram/:channelId", A::Public, h(c.channels, &ChannelsController::telegramWebhook), env,
+         ChannelService::kMaxWebhookBytes},
+        {"POST", "/api/channels/slack/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::slackWebhook), env,
+         ChannelService::kMaxWebhookBytes},
         // --- notifications (the caller's own) and human prompts ---
         {"GET", "/api/notifications", A::Member, h(c.notifications, &NotificationsController::list)},
         {"GET", "/api/notifications/unread-count", A::Member, h(c.notifications, &NotificationsController::unreadCount)},

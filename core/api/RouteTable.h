@@ -8,6 +8,7 @@ namespace kinbot {
 
 class AccountsController;
 class AuthController;
+class ChannelsController;
 class CompactingController;
 class ContactsController;
 class CronsController;
@@ -55,6 +56,7 @@ struct Controllers
     WebhooksController &webhooks;
     McpServersController &mcpServers;
     TasksController &tasks;
+    ChannelsController &channels;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -130,6 +130,10 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
     }
     c.allowPrivateNetwork = env.value(QStringLiteral("KINBOT_ALLOW_PRIVATE_NETWORK")) == QLatin1String("1");
     c.versionCheckUrl = env.value(QStringLiteral("KINBOT_VERSION_CHECK_URL"));
+    if (const QString v = env.value(QStringLiteral("KINBOT_TELEGRAM_API_URL")).trimmed(); !v.isEmpty())
+        c.telegramApiUrl = v;
+    if (const QString v = env.value(QStringLiteral("KINBOT_SLACK_API_URL")).trimmed(); !v.isEmpty())
+        c.slackApiUrl = v;
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));
     c.authSecret = env.value(QStringLiteral("KINBOT_AUTH_SECRET"));
     c.quiet = p.isSet(quiet);

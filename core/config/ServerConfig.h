@@ -37,6 +37,8 @@ struct ServerConfig
     int mcpCallTimeoutMs = 120000;         // KINBOT_MCP_CALL_TIMEOUT_MS: one MCP tools/call (then one reconnect-and-retry)
     bool mcpRequireApproval = true;        // KINBOT_MCP_REQUIRE_APPROVAL=0: servers a Kin adds are active at once
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
+    QString telegramApiUrl = QStringLiteral("https://api.telegram.org"); // KINBOT_TELEGRAM_API_URL: Bot API base (tests: a fake)
+    QString slackApiUrl = QStringLiteral("https://slack.com/api"); // KINBOT_SLACK_API_URL: Web API base (tests: a fake)
     bool quiet = false;                    // --quiet: no log lines on stderr
 
     QString effectivePublicUrl(quint16 boundPort) const;

@@ -20,6 +20,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace kinbot {
 
@@ -205,6 +206,12 @@ Speaker ConversationEngine::speakerFor(const QueueItem &item) const
             sp.name = k->name;
             sp.role = QStringLiteral("kin");
         }
+    } else if (item.sourceType == QLatin1String("channel")) {
+        // ChannelService writes "[<platform>:<contact name>] <text>": the sender is that contact, an outsider.
+        static const QRegularExpression prefix(QStringLiteral("^\\[[a-z0-9_-]+:([^\\]\\n]+)\\]"));
+        if (const auto m = prefix.match(item.content); m.hasMatch())
+            sp.name = m.captured(1).trimmed();
+        sp.role = QStringLiteral("external");
     }
     return sp;
 }

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "http/Route.h"
+
+namespace kinbot {
+
+class ChannelService;
+class KinService;
+
+// /api/channels (rest.md §3.6) and the public Telegram webhook. Wire shapes and codes follow the reference, except
+// (docs/channels.md): the Telegram webhook checks X-Telegram-Bot-Api-Secret-Token (401 missing, 403 wrong; the
+// reference checks nothing) and answers 400 INVALID_JSON to a body that is not a JSON object; platforms lists only
+// the adapters this build has.
+class ChannelsController final
+{
+public:
+    ChannelsController(ChannelService &channels, KinService &kins);
+
+    void list(const ExchangePtr &ex);
+    void platforms(const ExchangePtr &ex);
+    void pendingCount(const ExchangePtr &ex);
+    void create(const ExchangePtr &ex);
+    void get(const ExchangePtr &ex);
+    void update(const ExchangePtr &ex);
+    void remove(const ExchangePtr &ex);
+    void activate(const ExchangePtr &ex);
+    void deactivate(const ExchangePtr &ex);
+    void test(const ExchangePtr &ex);
+    void userMappings(const ExchangePtr &ex);
+    void approve(const ExchangePtr &ex);
+    // Public: the secret token Telegram presents is the credential.
+    void telegramWebhook(const ExchangePtr &ex);
+    // Public: Slack's signature (X-Slack-Signature over the raw body and X-Slack-Request-Timestamp) is the credential.
+    void slackWebhook(const ExchangePtr &ex);
+
+private:
+    ChannelService &m_channels;
+    KinService &m_kins;
+};
+
+} // namespace kinbot

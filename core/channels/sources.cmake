@@ -1,0 +1,12 @@
+# Sources of channels (core/channels): rows, the inbound pipeline, the platform adapters and their routes; relative to core/.
+set(KINBOT_CHANNELS_SOURCES
+  api/ChannelsController.cpp api/ChannelsController.h
+  engine/tools/ChannelTools.cpp engine/tools/ChannelTools.h
+  channels/Channel.cpp channels/Channel.h
+  channels/ChannelAdapter.h
+  channels/ChannelService.cpp channels/ChannelService.h
+  channels/ChannelStore.cpp channels/ChannelStore.h
+  channels/MessageChunks.cpp channels/MessageChunks.h
+  channels/SlackAdapter.cpp channels/SlackAdapter.h
+  channels/TelegramAdapter.cpp channels/TelegramAdapter.h
+)
