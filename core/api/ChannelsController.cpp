@@ -120,9 +120,7 @@ void ChannelsController::update(const ExchangePtr &ex)
 
 void ChannelsController::remove(const ExchangePtr &ex)
 {
-    if (Status st = m_channels.remove(ex->param(QStringLiteral("id"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_channels.remove(ex->param(QStringLiteral("id"))));
 }
 
 void ChannelsController::activate(const ExchangePtr &ex)

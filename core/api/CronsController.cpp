@@ -94,9 +94,7 @@ void CronsController::update(const ExchangePtr &ex)
 
 void CronsController::remove(const ExchangePtr &ex)
 {
-    if (Status st = m_crons.remove(ex->param(QStringLiteral("id"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_crons.remove(ex->param(QStringLiteral("id"))));
 }
 
 void CronsController::trigger(const ExchangePtr &ex)

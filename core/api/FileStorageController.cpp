@@ -174,9 +174,7 @@ void FileStorageController::update(const ExchangePtr &ex)
 
 void FileStorageController::remove(const ExchangePtr &ex)
 {
-    if (Status st = m_storage.remove(ex->param("id")); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_storage.remove(ex->param("id")));
 }
 
 Result<StoredFile> FileStorageController::shared(const ExchangePtr &ex)

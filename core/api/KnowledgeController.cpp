@@ -184,9 +184,7 @@ void KnowledgeController::get(const ExchangePtr &ex)
 void KnowledgeController::remove(const ExchangePtr &ex)
 {
     KIN_OR_FAIL(ex);
-    if (Status st = m_knowledge.remove(kinId, ex->param(QStringLiteral("sourceId"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_knowledge.remove(kinId, ex->param(QStringLiteral("sourceId"))));
 }
 
 void KnowledgeController::reprocess(const ExchangePtr &ex)

@@ -216,9 +216,7 @@ void MemoriesController::removeOfKin(const ExchangePtr &ex)
     auto kin = m_kins.resolve(ex->param(QStringLiteral("id")));
     if (!kin)
         return ex->fail(kin.error());
-    if (Status st = m_memories.remove(ex->param(QStringLiteral("memoryId")), kin->id); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_memories.remove(ex->param(QStringLiteral("memoryId")), kin->id));
 }
 
 void MemoriesController::searchOfKin(const ExchangePtr &ex)

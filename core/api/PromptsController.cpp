@@ -38,9 +38,7 @@ void PromptsController::respond(const ExchangePtr &ex)
     const QJsonValue response = body->value(QStringLiteral("response"));
     if (response.isUndefined() || response.isNull())
         return ex->fail(ApiError::validation(QStringLiteral("response is required")));
-    if (Status st = m_prompts.respond(ex->param(QStringLiteral("id")), response, ex->principal.userId); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_prompts.respond(ex->param(QStringLiteral("id")), response, ex->principal.userId));
 }
 
 } // namespace kinbot

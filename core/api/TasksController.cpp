@@ -87,16 +87,12 @@ void TasksController::get(const ExchangePtr &ex)
 
 void TasksController::cancel(const ExchangePtr &ex)
 {
-    if (Status st = m_tasks.cancel(ex->param(QStringLiteral("id"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_tasks.cancel(ex->param(QStringLiteral("id"))));
 }
 
 void TasksController::forcePromote(const ExchangePtr &ex)
 {
-    if (Status st = m_tasks.forcePromote(ex->param(QStringLiteral("id"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_tasks.forcePromote(ex->param(QStringLiteral("id"))));
 }
 
 } // namespace kinbot

@@ -148,9 +148,7 @@ void WebhooksController::update(const ExchangePtr &ex)
 
 void WebhooksController::remove(const ExchangePtr &ex)
 {
-    if (Status st = m_webhooks.remove(ex->param(QStringLiteral("id"))); !st)
-        return ex->fail(st.error());
-    ex->send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+    ex->sendSuccess(m_webhooks.remove(ex->param(QStringLiteral("id"))));
 }
 
 void WebhooksController::logs(const ExchangePtr &ex)

@@ -1,5 +1,7 @@
 #include "channels/Channel.h"
 
+#include "util/Json.h"
+
 #include <QJsonArray>
 
 namespace kinbot {
@@ -12,18 +14,13 @@ QStringList ChannelRecord::allowedChatIds() const
     return out;
 }
 
-static QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-
 QJsonObject ChannelUserMapping::toJson() const
 {
     return {{QStringLiteral("id"), id},
             {QStringLiteral("channelId"), channelId},
             {QStringLiteral("platformUserId"), platformUserId},
-            {QStringLiteral("platformUsername"), strOrNull(platformUsername)},
-            {QStringLiteral("platformDisplayName"), strOrNull(platformDisplayName)},
+            {QStringLiteral("platformUsername"), json::nonEmptyOrNull(platformUsername)},
+            {QStringLiteral("platformDisplayName"), json::nonEmptyOrNull(platformDisplayName)},
             {QStringLiteral("createdAt"), createdAt}};
 }
 

@@ -12,6 +12,7 @@
 #include "notifications/NotificationService.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
+#include "util/Json.h"
 #include "vault/VaultService.h"
 
 #include <QJsonDocument>
@@ -22,11 +23,6 @@ namespace kinbot {
 namespace {
 
 const QString kModule = QStringLiteral("channels");
-
-QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
 
 ApiError channelNotFound()
 {
@@ -477,8 +473,8 @@ void ChannelService::handleIncoming(const QString &channelId, const IncomingChan
             if (Status st = m_store.insertMapping(mapping); st) {
                 m_d.bus.broadcast(QStringLiteral("channel:user-pending"),
                                   {{QStringLiteral("channelId"), c.id}, {QStringLiteral("mappingId"), mapping.id},
-                                   {QStringLiteral("platformUsername"), strOrNull(m.platformUsername)},
-                                   {QStringLiteral("platformDisplayName"), strOrNull(m.platformDisplayName)},
+                                   {QStringLiteral("platformUsername"), json::nonEmptyOrNull(m.platformUsername)},
+                                   {QStringLiteral("platformDisplayName"), json::nonEmptyOrNull(m.platformDisplayName)},
                                    {QStringLiteral("platform"), c.platform}});
                 const QString who = m.platformDisplayName.isEmpty() ? (m.platformUsername.isEmpty() ? m.platformUserId : m.platformUsername)
                                                                     : m.platformDisplayName;
@@ -630,11 +626,11 @@ QJsonObject ChannelService::toJson(const ChannelRecord &c, std::optional<int> pe
     return {{QStringLiteral("id"), c.id},
             {QStringLiteral("kinId"), c.kinId},
             {QStringLiteral("kinName"), kin ? QJsonValue(kin->name) : QJsonValue()},
-            {QStringLiteral("kinAvatarUrl"), kin ? strOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
+            {QStringLiteral("kinAvatarUrl"), kin ? json::nonEmptyOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
             {QStringLiteral("name"), c.name},
             {QStringLiteral("platform"), c.platform},
             {QStringLiteral("status"), c.status},
-            {QStringLiteral("statusMessage"), strOrNull(c.statusMessage)},
+            {QStringLiteral("statusMessage"), json::nonEmptyOrNull(c.statusMessage)},
             {QStringLiteral("autoCreateContacts"), c.autoCreateContacts},
             {QStringLiteral("messagesReceived"), c.messagesReceived},
             {QStringLiteral("messagesSent"), c.messagesSent},
@@ -651,7 +647,7 @@ QJsonArray ChannelService::platformsJson() const
         const ChannelPlatformMeta meta = m_adapters.find(p)->meta();
         out.append(QJsonObject{{QStringLiteral("platform"), p},
                                {QStringLiteral("displayName"), meta.displayName},
-                               {QStringLiteral("brandColor"), strOrNull(meta.brandColor)},
+                               {QStringLiteral("brandColor"), json::nonEmptyOrNull(meta.brandColor)},
                                {QStringLiteral("isPlugin"), false}});
     }
     return out;

@@ -6,11 +6,6 @@
 
 namespace kinbot {
 
-static QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-
 QJsonObject ContactIdentifier::toJson() const
 {
     return {{QStringLiteral("id"), id}, {QStringLiteral("label"), label}, {QStringLiteral("value"), value}};
@@ -47,11 +42,11 @@ QJsonObject Contact::toJson() const
     return {{QStringLiteral("id"), id},
             {QStringLiteral("name"), name},
             {QStringLiteral("type"), type},
-            {QStringLiteral("linkedUserId"), strOrNull(linkedUserId)},
-            {QStringLiteral("linkedKinId"), strOrNull(linkedKinId)},
+            {QStringLiteral("linkedUserId"), json::nonEmptyOrNull(linkedUserId)},
+            {QStringLiteral("linkedKinId"), json::nonEmptyOrNull(linkedKinId)},
             {QStringLiteral("createdAt"), json::isoMs(createdAt)},
             {QStringLiteral("updatedAt"), json::isoMs(updatedAt)},
-            {QStringLiteral("linkedUserName"), strOrNull(linkedUserName)},
+            {QStringLiteral("linkedUserName"), json::nonEmptyOrNull(linkedUserName)},
             {QStringLiteral("identifiers"), ids},
             {QStringLiteral("platformIds"), pids},
             {QStringLiteral("notes"), ns}};

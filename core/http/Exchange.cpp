@@ -126,6 +126,13 @@ void Exchange::send(Reply reply)
     finished();
 }
 
+void Exchange::sendSuccess(const Status &status)
+{
+    if (!status)
+        return fail(status.error());
+    send(Reply::json(QJsonObject{{QStringLiteral("success"), true}}));
+}
+
 void Exchange::fail(const ApiError &error)
 {
     send(errorReply(error, route ? route->errorStyle : ErrorStyle::Envelope));

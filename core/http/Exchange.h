@@ -82,6 +82,8 @@ public:
         else
             send(toReply(result.value()));
     }
+    // {"success": true} when the step went through, else its error.
+    void sendSuccess(const Status &status);
     // Extra headers for whatever reply is sent (e.g. a refreshed session cookie).
     void addResponseHeader(const QByteArray &name, const QByteArray &value) { m_extraHeaders.append({name, value}); }
 

@@ -63,11 +63,6 @@ KnowledgeSource sourceFromRow(const Database::Row &r)
     return s;
 }
 
-QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-
 ApiError sourceNotFound()
 {
     return ApiError::notFound(QStringLiteral("NOT_FOUND"), QStringLiteral("Knowledge source not found"));
@@ -114,11 +109,11 @@ QJsonObject KnowledgeSource::toJson() const
             {QStringLiteral("name"), name},
             {QStringLiteral("type"), type},
             {QStringLiteral("status"), status},
-            {QStringLiteral("errorMessage"), strOrNull(errorMessage)},
-            {QStringLiteral("originalFilename"), strOrNull(originalFilename)},
-            {QStringLiteral("mimeType"), strOrNull(mimeType)},
-            {QStringLiteral("storedPath"), strOrNull(storedPath)},
-            {QStringLiteral("sourceUrl"), strOrNull(sourceUrl)},
+            {QStringLiteral("errorMessage"), json::nonEmptyOrNull(errorMessage)},
+            {QStringLiteral("originalFilename"), json::nonEmptyOrNull(originalFilename)},
+            {QStringLiteral("mimeType"), json::nonEmptyOrNull(mimeType)},
+            {QStringLiteral("storedPath"), json::nonEmptyOrNull(storedPath)},
+            {QStringLiteral("sourceUrl"), json::nonEmptyOrNull(sourceUrl)},
             {QStringLiteral("rawContent"), rawContent.isNull() ? QJsonValue() : QJsonValue(rawContent)},
             {QStringLiteral("rawContentSize"), rawContentSize},
             {QStringLiteral("chunkCount"), chunkCount},
@@ -137,7 +132,7 @@ QJsonObject KnowledgeChunk::toJson() const
             {QStringLiteral("position"), position},
             {QStringLiteral("tokenCount"), tokenCount},
             {QStringLiteral("hasEmbedding"), !embeddingTarget.isEmpty()},
-            {QStringLiteral("embeddingTarget"), strOrNull(embeddingTarget)},
+            {QStringLiteral("embeddingTarget"), json::nonEmptyOrNull(embeddingTarget)},
             {QStringLiteral("embeddingDimensions"), embeddingTarget.isEmpty() ? QJsonValue() : QJsonValue(embeddingDimensions)},
             {QStringLiteral("metadata"), QJsonValue()},
             {QStringLiteral("createdAt"), createdAt}};

@@ -4,11 +4,11 @@
 #include "storage/Database.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
+#include "util/Json.h"
 
 namespace kinbot {
 
 namespace {
-QJsonValue strOrNull(const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
 QVariant nullIfEmpty(const QString &s) { return s.isEmpty() ? QVariant() : QVariant(s); }
 } // namespace
 
@@ -48,13 +48,13 @@ Result<int> NotificationService::notify(const QStringList &userIds, const Notifi
                                        {QStringLiteral("userId"), userId},
                                        {QStringLiteral("type"), n.type},
                                        {QStringLiteral("title"), n.title},
-                                       {QStringLiteral("body"), strOrNull(n.body)},
-                                       {QStringLiteral("kinId"), strOrNull(n.kinId)},
-                                       {QStringLiteral("kinName"), strOrNull(kin.name)},
-                                       {QStringLiteral("kinSlug"), strOrNull(kin.slug)},
-                                       {QStringLiteral("kinAvatarUrl"), strOrNull(kin.avatarUrl)},
-                                       {QStringLiteral("relatedId"), strOrNull(n.relatedId)},
-                                       {QStringLiteral("relatedType"), strOrNull(n.relatedType)},
+                                       {QStringLiteral("body"), json::nonEmptyOrNull(n.body)},
+                                       {QStringLiteral("kinId"), json::nonEmptyOrNull(n.kinId)},
+                                       {QStringLiteral("kinName"), json::nonEmptyOrNull(kin.name)},
+                                       {QStringLiteral("kinSlug"), json::nonEmptyOrNull(kin.slug)},
+                                       {QStringLiteral("kinAvatarUrl"), json::nonEmptyOrNull(kin.avatarUrl)},
+                                       {QStringLiteral("relatedId"), json::nonEmptyOrNull(n.relatedId)},
+                                       {QStringLiteral("relatedType"), json::nonEmptyOrNull(n.relatedType)},
                                        {QStringLiteral("isRead"), false},
                                        {QStringLiteral("createdAt"), now}});
         }
@@ -80,13 +80,13 @@ QJsonObject NotificationService::summaryOf(const QVariantList &r) const
     return QJsonObject{{QStringLiteral("id"), r.at(0).toString()},
                        {QStringLiteral("type"), r.at(1).toString()},
                        {QStringLiteral("title"), r.at(2).toString()},
-                       {QStringLiteral("body"), strOrNull(r.at(3).toString())},
-                       {QStringLiteral("kinId"), strOrNull(kinId)},
-                       {QStringLiteral("kinName"), strOrNull(kin.name)},
-                       {QStringLiteral("kinSlug"), strOrNull(kin.slug)},
-                       {QStringLiteral("kinAvatarUrl"), strOrNull(kin.avatarUrl)},
-                       {QStringLiteral("relatedId"), strOrNull(r.at(5).toString())},
-                       {QStringLiteral("relatedType"), strOrNull(r.at(6).toString())},
+                       {QStringLiteral("body"), json::nonEmptyOrNull(r.at(3).toString())},
+                       {QStringLiteral("kinId"), json::nonEmptyOrNull(kinId)},
+                       {QStringLiteral("kinName"), json::nonEmptyOrNull(kin.name)},
+                       {QStringLiteral("kinSlug"), json::nonEmptyOrNull(kin.slug)},
+                       {QStringLiteral("kinAvatarUrl"), json::nonEmptyOrNull(kin.avatarUrl)},
+                       {QStringLiteral("relatedId"), json::nonEmptyOrNull(r.at(5).toString())},
+                       {QStringLiteral("relatedType"), json::nonEmptyOrNull(r.at(6).toString())},
                        {QStringLiteral("isRead"), r.at(7).toInt() != 0},
                        {QStringLiteral("createdAt"), r.at(8).toLongLong()}};
 }

@@ -1,19 +1,17 @@
 #include "prompts/HumanPrompt.h"
 
-namespace kinbot {
+#include "util/Json.h"
 
-namespace {
-QJsonValue strOrNull(const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
-} // namespace
+namespace kinbot {
 
 QJsonObject HumanPrompt::toJson() const
 {
     return {{QStringLiteral("id"), id},
             {QStringLiteral("kinId"), kinId},
-            {QStringLiteral("taskId"), strOrNull(taskId)},
+            {QStringLiteral("taskId"), json::nonEmptyOrNull(taskId)},
             {QStringLiteral("promptType"), promptType},
             {QStringLiteral("question"), question},
-            {QStringLiteral("description"), strOrNull(description)},
+            {QStringLiteral("description"), json::nonEmptyOrNull(description)},
             {QStringLiteral("options"), options},
             {QStringLiteral("response"), response},
             {QStringLiteral("status"), status},

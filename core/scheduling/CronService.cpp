@@ -7,22 +7,13 @@
 #include "scheduling/Scheduler.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
+#include "util/Json.h"
 
 #include <QRegularExpression>
 
 namespace kinbot {
 
 namespace {
-
-QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-
-QJsonValue msOrNull(qint64 ms)
-{
-    return ms == 0 ? QJsonValue() : QJsonValue(ms);
-}
 
 ApiError cronNotFound()
 {
@@ -392,20 +383,20 @@ QJsonObject CronService::toJson(const CronRecord &c) const
     return {{QStringLiteral("id"), c.id},
             {QStringLiteral("kinId"), c.kinId},
             {QStringLiteral("kinName"), kin ? QJsonValue(kin->name) : QJsonValue()},
-            {QStringLiteral("kinAvatarUrl"), kin ? strOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
+            {QStringLiteral("kinAvatarUrl"), kin ? json::nonEmptyOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
             {QStringLiteral("name"), c.name},
             {QStringLiteral("schedule"), c.schedule},
             {QStringLiteral("taskDescription"), c.taskDescription},
-            {QStringLiteral("targetKinId"), strOrNull(c.targetKinId)},
+            {QStringLiteral("targetKinId"), json::nonEmptyOrNull(c.targetKinId)},
             {QStringLiteral("targetKinName"), target ? QJsonValue(target->name) : QJsonValue()},
-            {QStringLiteral("targetKinAvatarUrl"), target ? strOrNull(m_d.kins.avatarUrl(target.value())) : QJsonValue()},
-            {QStringLiteral("model"), strOrNull(c.model)},
-            {QStringLiteral("providerId"), strOrNull(c.providerId)},
+            {QStringLiteral("targetKinAvatarUrl"), target ? json::nonEmptyOrNull(m_d.kins.avatarUrl(target.value())) : QJsonValue()},
+            {QStringLiteral("model"), json::nonEmptyOrNull(c.model)},
+            {QStringLiteral("providerId"), json::nonEmptyOrNull(c.providerId)},
             {QStringLiteral("runOnce"), c.runOnce},
             {QStringLiteral("isActive"), c.isActive},
             {QStringLiteral("requiresApproval"), c.requiresApproval},
-            {QStringLiteral("lastTriggeredAt"), msOrNull(c.lastTriggeredAt)},
-            {QStringLiteral("nextRunAt"), msOrNull(c.nextRunAt)},
+            {QStringLiteral("lastTriggeredAt"), json::nonZeroOrNull(c.lastTriggeredAt)},
+            {QStringLiteral("nextRunAt"), json::nonZeroOrNull(c.nextRunAt)},
             {QStringLiteral("createdBy"), c.createdBy},
             {QStringLiteral("createdAt"), c.createdAt}};
 }

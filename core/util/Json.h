@@ -29,5 +29,8 @@ inline QString isoMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::
 inline QJsonValue isoOrNull(const QVariant &ms) { return ms.isNull() ? QJsonValue() : QJsonValue(isoMs(ms.toLongLong())); }
 inline QJsonValue msOrNull(const QVariant &ms) { return ms.isNull() ? QJsonValue() : QJsonValue(ms.toLongLong()); }
 inline QJsonValue strOrNull(const QVariant &v) { return v.isNull() ? QJsonValue() : QJsonValue(v.toString()); }
+// For fields kept as "" / 0 when unset: null on the wire then.
+inline QJsonValue nonEmptyOrNull(const QString &s) { return s.isEmpty() ? QJsonValue() : QJsonValue(s); }
+inline QJsonValue nonZeroOrNull(qint64 ms) { return ms == 0 ? QJsonValue() : QJsonValue(ms); }
 
 } // namespace kinbot::json

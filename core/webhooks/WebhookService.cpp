@@ -8,6 +8,7 @@
 #include "scheduling/Scheduler.h"
 #include "util/Clock.h"
 #include "util/Ids.h"
+#include "util/Json.h"
 #include "webhooks/PayloadPaths.h"
 #include "webhooks/TaskTemplate.h"
 
@@ -18,16 +19,6 @@ namespace kinbot {
 namespace {
 
 const QString kPruneJob = QStringLiteral("webhooks:log-retention");
-
-QJsonValue strOrNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
-
-QJsonValue msOrNull(qint64 ms)
-{
-    return ms == 0 ? QJsonValue() : QJsonValue(ms);
-}
 
 ApiError webhookNotFound()
 {
@@ -382,20 +373,20 @@ QJsonObject WebhookService::toJson(const WebhookRecord &w, std::optional<int> fi
     return {{QStringLiteral("id"), w.id},
             {QStringLiteral("kinId"), w.kinId},
             {QStringLiteral("kinName"), kin ? QJsonValue(kin->name) : QJsonValue()},
-            {QStringLiteral("kinAvatarUrl"), kin ? strOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
+            {QStringLiteral("kinAvatarUrl"), kin ? json::nonEmptyOrNull(m_d.kins.avatarUrl(kin.value())) : QJsonValue()},
             {QStringLiteral("name"), w.name},
-            {QStringLiteral("description"), strOrNull(w.description)},
+            {QStringLiteral("description"), json::nonEmptyOrNull(w.description)},
             {QStringLiteral("isActive"), w.isActive},
             {QStringLiteral("triggerCount"), w.triggerCount},
-            {QStringLiteral("lastTriggeredAt"), msOrNull(w.lastTriggeredAt)},
-            {QStringLiteral("filterMode"), strOrNull(filterModeName(w.filter.mode))},
-            {QStringLiteral("filterField"), strOrNull(w.filter.field)},
+            {QStringLiteral("lastTriggeredAt"), json::nonZeroOrNull(w.lastTriggeredAt)},
+            {QStringLiteral("filterMode"), json::nonEmptyOrNull(filterModeName(w.filter.mode))},
+            {QStringLiteral("filterField"), json::nonEmptyOrNull(w.filter.field)},
             {QStringLiteral("filterAllowedValues"), simple ? QJsonValue(QJsonArray::fromStringList(w.filter.allowedValues)) : QJsonValue()},
-            {QStringLiteral("filterExpression"), strOrNull(w.filter.expression)},
+            {QStringLiteral("filterExpression"), json::nonEmptyOrNull(w.filter.expression)},
             {QStringLiteral("filteredCount"), *filteredCount},
             {QStringLiteral("dispatchMode"), w.dispatchMode},
-            {QStringLiteral("taskTitleTemplate"), strOrNull(w.taskTitleTemplate)},
-            {QStringLiteral("taskPromptTemplate"), strOrNull(w.taskPromptTemplate)},
+            {QStringLiteral("taskTitleTemplate"), json::nonEmptyOrNull(w.taskTitleTemplate)},
+            {QStringLiteral("taskPromptTemplate"), json::nonEmptyOrNull(w.taskPromptTemplate)},
             {QStringLiteral("maxConcurrentTasks"), w.maxConcurrentTasks},
             {QStringLiteral("createdBy"), w.createdBy},
             {QStringLiteral("createdAt"), w.createdAt},
@@ -407,7 +398,7 @@ QJsonObject WebhookService::logToJson(const WebhookLog &l) const
     return {{QStringLiteral("id"), l.id},
             {QStringLiteral("webhookId"), l.webhookId},
             {QStringLiteral("payload"), l.payload},
-            {QStringLiteral("sourceIp"), strOrNull(l.sourceIp)},
+            {QStringLiteral("sourceIp"), json::nonEmptyOrNull(l.sourceIp)},
             {QStringLiteral("filtered"), l.filtered},
             {QStringLiteral("createdAt"), l.createdAt}};
 }
