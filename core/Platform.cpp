@@ -30,6 +30,7 @@
 #include "channels/ChannelService.h"
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
+#include "contacts/ContactPromptBlocks.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
 #include "auth/ProfileService.h"
@@ -365,6 +366,30 @@ Result<quint16> Platform::start()
     registerChannelTools(*m_tools, *m_channels);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
+    // The prompt's people and channel blocks (main turns): known contacts, what the Kin knows of the speaker, its
+    // channels, and where a follow-up's answer goes.
+    m_engine->addContextProvider([this](const TurnContextRequest &r, QObject *, std::function<void(TurnContextPart)> done) {
+        if (r.quick)
+            return done({});
+        TurnContextPart part = m_channels->promptContext(r);
+        if (auto all = m_contacts->list()) {
+            QList<Contact> others = all.value();
+            others.removeIf([&r](const Contact &c) { return c.linkedKinId == r.kinId; }); // not itself
+            part.contactsBlock = contactprompt::knownContacts(others, [this](const QString &kinId) {
+                auto k = m_kins->resolve(kinId);
+                return k ? k->slug : QString();
+            });
+        }
+        Result<std::optional<Contact>> speaker = std::optional<Contact>();
+        if (r.sourceType == QLatin1String("user"))
+            speaker = m_contacts->byLinkedUser(r.sourceId);
+        else if (r.sourceType == QLatin1String("channel"))
+            if (auto sender = m_channels->originSender(r.channelOriginId))
+                speaker = m_contacts->byPlatformId(sender->first, sender->second);
+        if (speaker && speaker.value())
+            part.speakerNotes = contactprompt::speakerNotes(*speaker.value(), r.kinId);
+        done(part);
+    });
     m_engine->addContextProvider(m_knowledge->contextProvider());
     m_kins->setQueueLookup([this](const QString &kinId) { return m_engine->queueState(kinId); });
     // A Kin talks through its provider: an embeddings-only type (Voyage, Jina, Nomic) cannot be one.

@@ -576,7 +576,11 @@ private Q_SLOTS:
 
         // Inactive: accepted (200) and dropped.
         QVERIFY(f.fake.waitForChatRequests(2));
+        QCOMPARE(tg.calls("deleteWebhook").size(), 0);
         QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/deactivate"), {})).value("status").toString(), QStringLiteral("inactive"));
+        // Deactivation takes the webhook off Telegram (the bot can then be polled or used elsewhere).
+        QVERIFY(tg.waitForCalls("deleteWebhook", 1));
+        QCOMPARE(tg.calls("deleteWebhook").first().token, kToken);
         QCOMPARE(postUpdate(f, id, secret, update(77, -100, 32, "anyone?")).status, 200);
         QCOMPARE(nextOutcome(inbound, 7), QStringLiteral("dropped"));
         QVERIFY(tg.calls("sendMessage").size() >= beforeDrop);
@@ -730,6 +734,273 @@ private Q_SLOTS:
         QCOMPARE(postUpdate(f, id, secret, update(66, 66, 10, "quick question")).status, 200);
         QVERIFY(tg.waitForCalls("sendMessage", before + 1));
         QCOMPARE(tg.calls("sendMessage").last().body.value("text").toString(), QStringLiteral("On time."));
+    }
+
+    // A channel turn asks another Kin; the answer comes back in a kin_reply turn that carries the channel origin, and
+    // that turn's answer goes to the chat too (the other Kin's own words do not). The prompts: "## External channels",
+    // "## Known contacts", the speaker's notes, and "## Channel origin context" on the follow-up.
+    void followUpsReachTheChatAndPromptBlocks()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        const QString providerId = f.addProvider();
+        const QString kinId = f.addKin(QStringLiteral("Relay"), providerId).value("id").toString();
+        const QString expertId = f.addKin(QStringLiteral("Expert"), providerId).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
+        ContactDraft draft;
+        draft.name = QStringLiteral("Cleo");
+        draft.type = QStringLiteral("human");
+        auto contact = f.server.platform().contacts().create(draft);
+        QVERIFY(contact);
+        QVERIFY(f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        QVERIFY(f.server.platform().contacts().setNote(contact->id, expertId, "global", "Loves green tea"));
+        QVERIFY(f.server.platform().contacts().setNote(contact->id, expertId, "private", "Expert's secret opinion"));
+        auto sse = f.openSse();
+
+        // Relay asks Expert, then says it is checking; Expert's own turn answers "Checking my notes.".
+        f.fake.enqueueFor("(Inter-kin request", FakeReply::text({"Checking my notes."}));
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("s1"), QStringLiteral("send_message"),
+                                              R"({"slug":"expert","message":"When is the meeting?","type":"request"})"}}));
+        f.fake.enqueue(FakeReply::text({"Let me check."}));
+        const int before = tg.calls("sendMessage").size();
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 9, "When is the meeting?")).status, 200);
+        auto result = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:tool-result"), kinId); });
+        QVERIFY(result);
+        const QString requestId = result->data.value("result").toObject().value("requestId").toString();
+        QVERIFY(!requestId.isEmpty());
+        QVERIFY(tg.waitForCalls("sendMessage", before + 1));
+        QCOMPARE(tg.calls("sendMessage").last().body.value("text").toString(), QStringLiteral("Let me check."));
+
+        // The channel turn's prompt.
+        QByteArray channelPrompt;
+        for (const FakeRequest &r : f.fake.chatRequests())
+            if (r.body.contains("[telegram:Cleo] When is the meeting?") && channelPrompt.isEmpty())
+                channelPrompt = QJsonDocument(r.json).toJson();
+        QVERIFY(!channelPrompt.isEmpty());
+        QVERIFY2(channelPrompt.contains("## External channels"), channelPrompt.constData());
+        QVERIFY(channelPrompt.contains("- telegram: \\\"Family chat\\\" (channel_id: " + id.toUtf8() + ")"));
+        QVERIFY(channelPrompt.contains("- telegram: moderate Markdown"));
+        QVERIFY(channelPrompt.contains("## Known contacts"));
+        QVERIFY(channelPrompt.contains("- Cleo — human; telegram id: 66 [id: " + contact->id.toUtf8() + "]"));
+        QVERIFY(channelPrompt.contains("- Name: Cleo\\n- Role: external\\n- Contact id: " + contact->id.toUtf8()));
+        QVERIFY(channelPrompt.contains("- Shared notes: Loves green tea"));
+        QVERIFY(!channelPrompt.contains("Expert's secret opinion")); // another Kin's private note
+        QVERIFY(!channelPrompt.contains("PRIORITY"));
+        QVERIFY(!channelPrompt.contains("## Channel origin context")); // the channel turn itself
+        // The blocks sit where engine.md §1.4 puts them.
+        QVERIFY(channelPrompt.indexOf("## Known contacts") < channelPrompt.indexOf("## Internal instructions"));
+        QVERIFY(channelPrompt.indexOf("## Internal instructions") < channelPrompt.indexOf("## External channels"));
+        QVERIFY(channelPrompt.indexOf("## External channels") < channelPrompt.indexOf("## Current speaker"));
+
+        // Expert's turn on the request: its words are not for the chat.
+        QTRY_COMPARE_WITH_TIMEOUT(countEvents(*sse, "chat:done") >= 2, true, 5000);
+        QVERIFY(QTest::qWaitFor([&] { return messagesOf(*f.api, expertId).size() == 2; }, 5000));
+        QCOMPARE(messagesOf(*f.api, expertId).at(1).toObject().value("content").toString(), QStringLiteral("Checking my notes."));
+
+        // Expert replies → Relay's kin_reply turn → its answer goes to Cleo's chat, replying to her message.
+        f.fake.enqueue(FakeReply::text({"The meeting is at 5pm."}));
+        const ToolDefinition *reply = f.server.platform().tools().find(QStringLiteral("reply"));
+        QVERIFY(reply);
+        QJsonValue replyResult;
+        ToolContext ctx;
+        ctx.kinId = expertId;
+        reply->execute(ctx, {{"request_id", requestId}, {"message", "5pm"}}, [&](const QJsonValue &v) { replyResult = v; });
+        QCOMPARE(replyResult.toObject().value("success").toBool(), true);
+        QVERIFY(tg.waitForCalls("sendMessage", before + 2));
+        const QJsonObject followUp = tg.calls("sendMessage").last().body;
+        QCOMPARE(followUp.value("text").toString(), QStringLiteral("The meeting is at 5pm."));
+        QCOMPARE(followUp.value("chat_id").toString(), QStringLiteral("66"));
+        QCOMPARE(followUp.value("reply_parameters").toObject().value("message_id").toInt(), 9);
+        const QByteArray followUpPrompt = QJsonDocument(f.fake.chatRequests().last().json).toJson();
+        QVERIFY2(followUpPrompt.contains("## Channel origin context"), followUpPrompt.constData());
+        QVERIFY(followUpPrompt.contains("came from telegram (channel \\\"Family chat\\\")"));
+        QTest::qWait(300);
+        QCOMPARE(tg.calls("sendMessage").size(), before + 2); // "Checking my notes." never went out
+        QCOMPARE(channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt(), 2);
+
+        // After the origin's TTL a follow-up stays in the conversation.
+        QString secondRequest;
+        f.fake.enqueueFor("(Inter-kin request", FakeReply::text({"Looking."}));
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("s2"), QStringLiteral("send_message"),
+                                              R"({"slug":"expert","message":"And tomorrow?","type":"request"})"}}));
+        f.fake.enqueue(FakeReply::text({"Asking again."}));
+        const int beforeSecond = tg.calls("sendMessage").size();
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 10, "And tomorrow?")).status, 200);
+        auto second = sse->waitFor([&](const SseFrame &fr) {
+            return isEvent(fr, QStringLiteral("chat:tool-result"), kinId) && fr.data.value("result").toObject().value("requestId").toString() != requestId;
+        });
+        QVERIFY(second);
+        secondRequest = second->data.value("result").toObject().value("requestId").toString();
+        QVERIFY(tg.waitForCalls("sendMessage", beforeSecond + 1));
+        QVERIFY(QTest::qWaitFor([&] { return messagesOf(*f.api, expertId).size() == 4; }, 5000));
+        f.server.clock().advanceMs(ChannelService::kOriginTtlMs + 1000);
+        f.fake.enqueue(FakeReply::text({"Tomorrow is free."}));
+        ctx.kinId = expertId;
+        reply->execute(ctx, {{"request_id", secondRequest}, {"message", "free"}}, [&](const QJsonValue &v) { replyResult = v; });
+        QVERIFY(QTest::qWaitFor([&] {
+            const QJsonArray rows = messagesOf(*f.api, kinId);
+            return !rows.isEmpty() && rows.last().toObject().value("content").toString() == QLatin1String("Tomorrow is free.");
+        }, 10000));
+        QTest::qWait(300);
+        QCOMPARE(tg.calls("sendMessage").size(), beforeSecond + 1);
+        QVERIFY(!QJsonDocument(f.fake.chatRequests().last().json).toJson().contains("## Channel origin context"));
+    }
+
+    // A channel turn that spawns a task hands its origin to the task: the task's result turn answers the chat.
+    void taskSpawnedFromAChannelTurnCarriesItsOrigin()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
+        ContactDraft draft;
+        draft.name = QStringLiteral("Cleo");
+        draft.type = QStringLiteral("human");
+        auto contact = f.server.platform().contacts().create(draft);
+        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        auto sse = f.openSse();
+
+        // The channel turn spawns an await task; a contact without shared notes brings the PRIORITY instruction.
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("t1"), QStringLiteral("spawn_self"),
+                                              R"({"title":"Look it up","task_description":"Find the date","mode":"await"})"}}));
+        f.fake.enqueue(FakeReply::text({"On it."}));
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 9, "When is the fair?")).status, 200);
+        auto spawned = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, QStringLiteral("chat:tool-result"), kinId); });
+        QVERIFY(spawned);
+        const QString taskId = spawned->data.value("result").toObject().value("taskId").toString();
+        QVERIFY2(!taskId.isEmpty(), qPrintable(QJsonDocument(spawned->data).toJson()));
+        const QByteArray channelPrompt = QJsonDocument(f.fake.chatRequests().first().json).toJson();
+        QVERIFY(channelPrompt.contains("PRIORITY: nothing is noted about this person yet"));
+        auto stored = f.server.platform().database().selectOne("SELECT channel_origin_id FROM tasks WHERE id = ?", {taskId});
+        QVERIFY(stored && stored.value());
+        QVERIFY(!stored.value()->value(0).toString().isEmpty());
+    }
+
+    // list_channel_conversations, and the opt-in create/update/delete_channel tools.
+    void managementTools()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        const QString providerId = f.addProvider();
+        const QString kinId = f.addKin(QStringLiteral("Relay"), providerId).value("id").toString();
+        const QString otherKin = f.addKin(QStringLiteral("Other"), providerId).value("id").toString();
+
+        // Opt-in: listed as defaultDisabled, not offered until enabled.
+        const QJsonArray domains = f.api->get("/api/kins/" + kinId.toUtf8() + "/tools").json().value("nativeTools").toArray();
+        QMap<QString, QJsonObject> listed;
+        for (const QJsonValue &d : domains)
+            for (const QJsonValue &t : d.toObject().value("tools").toArray())
+                listed.insert(t.toObject().value("name").toString(), t.toObject());
+        for (const char *name : {"create_channel", "update_channel", "delete_channel"}) {
+            QVERIFY2(listed.contains(QString::fromLatin1(name)), name);
+            QCOMPARE(listed.value(QString::fromLatin1(name)).value("defaultDisabled").toBool(), true);
+            QCOMPARE(listed.value(QString::fromLatin1(name)).value("enabled").toBool(), false);
+        }
+        QCOMPARE(listed.value("list_channel_conversations").value("enabled").toBool(), true);
+
+        // create_channel: stored for the calling Kin, created by "kin", activated; the token is a sensitive argument.
+        const ToolDefinition *create = f.server.platform().tools().find(QStringLiteral("create_channel"));
+        QVERIFY(create && create->sensitiveArgs.contains(QStringLiteral("bot_token")));
+        QVERIFY(f.runTool("create_channel", kinId, {{"name", "Bot"}, {"platform", "telegram"}}).value("error").toString().contains("botToken"));
+        QVERIFY(f.runTool("create_channel", kinId, {{"name", "Bot"}, {"platform", "fax"}, {"bot_token", "x"}}).value("error").toString().contains("fax"));
+        const QJsonObject made = f.runTool("create_channel", kinId, {{"name", "Bot"}, {"platform", "Telegram"}, {"bot_token", kToken},
+                                                                     {"allowed_chat_ids", QJsonArray{66, "-100"}}});
+        QCOMPARE(made.value("status").toString(), QStringLiteral("active"));
+        const QString id = made.value("channel_id").toString();
+        auto record = f.server.platform().channels().get(id);
+        QVERIFY(record);
+        QCOMPARE(record->kinId, kinId);
+        QCOMPARE(record->createdBy, QStringLiteral("kin"));
+        QCOMPARE(record->allowedChatIds(), QStringList({"66", "-100"}));
+        const QJsonObject inactive = f.runTool("create_channel", kinId, {{"name", "Later"}, {"platform", "telegram"}, {"bot_token", kToken}, {"activate", false}});
+        QCOMPARE(inactive.value("status").toString(), QStringLiteral("inactive"));
+
+        // update_channel / delete_channel: only the Kin's own.
+        QVERIFY(f.runTool("update_channel", otherKin, {{"channel_id", id}, {"name", "Mine now"}}).value("error").toString().contains("no channel"));
+        QCOMPARE(f.runTool("update_channel", kinId, {{"channel_id", id}, {"name", "Renamed"}, {"allowed_chat_ids", QJsonArray()}}).value("name").toString(),
+                 QStringLiteral("Renamed"));
+        QVERIFY(f.server.platform().channels().get(id)->allowedChatIds().isEmpty());
+        QVERIFY(f.runTool("update_channel", kinId, {{"channel_id", id}, {"name", "  "}}).contains("error"));
+
+        // list_channel_conversations: the chats from the message links, most recent first, with the last sender.
+        const QByteArray secret = ChannelService::webhookSecretFor(kToken, id).toLatin1();
+        ContactDraft draft;
+        draft.name = QStringLiteral("Cleo");
+        draft.type = QStringLiteral("human");
+        auto contact = f.server.platform().contacts().create(draft);
+        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        f.fake.setDefaultReply(FakeReply::text({"ok"}));
+        QCOMPARE(postUpdate(f, id, secret, update(66, 66, 1, "hello")).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt() == 1; }, 10000));
+        f.server.clock().advanceMs(1000);
+        QCOMPARE(f.runTool("send_channel_message", kinId, {{"channel_id", id}, {"chat_id", "-100"}, {"message", "Hi group"}}).value("success").toBool(), true);
+        QVERIFY(f.runTool("list_channel_conversations", otherKin, {{"channel_id", id}}).value("error").toString().contains("no channel"));
+        const QJsonObject chats = f.runTool("list_channel_conversations", kinId, {{"channel_id", id}});
+        QCOMPARE(chats.value("count").toInt(), 2);
+        const QJsonObject newest = chats.value("conversations").toArray().at(0).toObject();
+        QCOMPARE(newest.value("chatId").toString(), QStringLiteral("-100"));
+        QCOMPARE(newest.value("sent").toInt(), 1);
+        QCOMPARE(newest.value("received").toInt(), 0);
+        QVERIFY(newest.value("lastSender").isNull());
+        const QJsonObject cleo = chats.value("conversations").toArray().at(1).toObject();
+        QCOMPARE(cleo.value("chatId").toString(), QStringLiteral("66"));
+        QCOMPARE(cleo.value("received").toInt(), 1);
+        QCOMPARE(cleo.value("sent").toInt(), 1);
+        QCOMPARE(cleo.value("lastSender").toString(), QStringLiteral("Cleo"));
+        QCOMPARE(f.runTool("list_channel_conversations", kinId, {{"channel_id", id}, {"limit", 1}}).value("count").toInt(), 1);
+
+        QVERIFY(f.runTool("delete_channel", otherKin, {{"channel_id", id}}).value("error").toString().contains("no channel"));
+        QCOMPARE(f.runTool("delete_channel", kinId, {{"channel_id", id}}).value("success").toBool(), true);
+        QVERIFY(!f.server.platform().channels().get(id));
+        QVERIFY(tg.waitForCalls("deleteWebhook", 1)); // the webhook left Telegram with it
+        QVERIFY(!f.server.platform().vault().findByKey(QStringLiteral("channel_telegram_") + id).value().has_value());
+    }
+
+    // Deactivating (or deleting) while an activation is still under way: the later word stands.
+    void deactivationDuringActivationWins()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) { c.telegramApiUrl = tg.baseUrl(); }); // polling
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        ChannelService &channels = f.server.platform().channels();
+        auto *adapter = static_cast<TelegramAdapter *>(channels.adapter("telegram"));
+
+        std::optional<Result<ChannelRecord>> activated;
+        channels.activate(id, [&](Result<ChannelRecord> r) { activated = std::move(r); });
+        QVERIFY(!activated.has_value()); // getMe is on its way
+        QCOMPARE(channels.deactivate(id)->status, QStringLiteral("inactive"));
+        QVERIFY(QTest::qWaitFor([&] { return activated.has_value(); }, 10000));
+        QVERIFY(bool(*activated));
+        QCOMPARE(activated->value().status, QStringLiteral("inactive"));
+        QTest::qWait(200);
+        QCOMPARE(channels.get(id)->status, QStringLiteral("inactive"));
+        QVERIFY(!adapter->isPolling(id));
+
+        // Activate twice in a row: the channel ends active, polling once.
+        int done = 0;
+        channels.activate(id, [&](Result<ChannelRecord>) { ++done; });
+        channels.activate(id, [&](Result<ChannelRecord>) { ++done; });
+        QVERIFY(QTest::qWaitFor([&] { return done == 2; }, 10000));
+        QCOMPARE(channels.get(id)->status, QStringLiteral("active"));
+        QVERIFY(adapter->isPolling(id));
     }
 
     void slack()

@@ -467,6 +467,49 @@ private Q_SLOTS:
         QCOMPARE(f.api->postJson(path(id, "/notes"), {{"kinId", kinId}, {"scope", "global"}, {"content", "x"}}).status, 404);
     }
 
+    // The prompt: "## Known contacts" lists everyone but the Kin itself, and "## Current speaker" says what the Kin
+    // knows of the web user speaking — the PRIORITY to get to know them while nothing is shared, their notes after.
+    void promptKnowsContactsAndTheSpeaker()
+    {
+        KinFixture f;
+        const QString providerId = f.addProvider();
+        const QString kinId = f.addKin(QStringLiteral("Scribe"), providerId).value("id").toString();
+        const QString otherId = f.addKin(QStringLiteral("Other"), providerId).value("id").toString();
+        const QString self = contactOf(f.api->postJson("/api/contacts", {{"name", "Scribe itself"}, {"type", "kin"}, {"linkedKinId", kinId}})).value("id").toString();
+        const QString other = contactOf(f.api->postJson("/api/contacts", {{"name", "Other Kin"}, {"type", "kin"}, {"linkedKinId", otherId}})).value("id").toString();
+        QVERIFY(!self.isEmpty() && !other.isEmpty());
+        QString adaContact;
+        for (const QJsonValue &c : f.api->get("/api/contacts").json().value("contacts").toArray())
+            if (c.toObject().value("linkedUserId").toString() == f.admin.id)
+                adaContact = c.toObject().value("id").toString();
+        QVERIFY(!adaContact.isEmpty());
+
+        f.fake.setDefaultReply(FakeReply::text({"ok"}));
+        QCOMPARE(f.send(kinId, QStringLiteral("hello")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(1));
+        QByteArray prompt = QJsonDocument(f.fake.chatRequests().last().json).toJson();
+        QVERIFY2(prompt.contains("## Known contacts"), prompt.constData());
+        QVERIFY(prompt.contains("- ada Tester — human, platform user ada Tester; email: ada@example.test [id: " + adaContact.toUtf8() + "]"));
+        QVERIFY(prompt.contains("- Other Kin (Kin: other) — kin [id: " + other.toUtf8() + "]"));
+        QVERIFY(!prompt.contains("Scribe itself"));
+        QVERIFY(prompt.contains("- Contact id: " + adaContact.toUtf8()));
+        QVERIFY(prompt.contains("PRIORITY: nothing is noted about this person yet"));
+
+        // With a shared note (by any Kin) and a private one of this Kin: both shown, no PRIORITY.
+        QVERIFY(f.server.platform().contacts().setNote(adaContact, otherId, "global", "Runs the bakery"));
+        QVERIFY(f.server.platform().contacts().setNote(adaContact, kinId, "private", "Prefers short answers"));
+        QVERIFY(f.server.platform().contacts().setNote(adaContact, otherId, "private", "Other's private thought"));
+        QVERIFY(QTest::qWaitFor([&] { return messagesOf(*f.api, kinId).size() == 2; }, 5000));
+        QCOMPARE(f.send(kinId, QStringLiteral("again")).status, 202);
+        QVERIFY(f.fake.waitForChatRequests(2));
+        prompt = QJsonDocument(f.fake.chatRequests().last().json).toJson();
+        QVERIFY(prompt.contains("- Shared notes: Runs the bakery"));
+        QVERIFY(prompt.contains("- Your private notes: Prefers short answers"));
+        QVERIFY(!prompt.contains("Other's private thought"));
+        QVERIFY(!prompt.contains("PRIORITY"));
+        QVERIFY(prompt.contains("enrich these notes with set_contact_note"));
+    }
+
     void tools()
     {
         KinFixture f;

@@ -54,4 +54,14 @@ struct ChannelMessageLink
     QString direction; // inbound | outbound
 };
 
+// One chat a channel has talked with (the list_channel_conversations tool), from the message links.
+struct ChannelConversation
+{
+    QString chatId;
+    int received = 0;
+    int sent = 0;
+    qint64 lastActivityAt = 0;
+    QString lastInboundId; // the queue item / channel origin id of its newest inbound message ("" = none)
+};
+
 } // namespace kinbot

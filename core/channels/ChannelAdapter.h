@@ -67,6 +67,9 @@ public:
     // Connects the channel (registers the webhook, or starts polling) → done(ok | the reason it failed).
     virtual void start(const ChannelConnection &c, std::function<void(Status)> done) = 0;
     virtual void stop(const QString &channelId) = 0;
+    // The channel is deactivated or deleted (not a server shutdown): stop, and undo what start registered on the
+    // platform (Telegram's webhook). Fire and forget.
+    virtual void release(const ChannelConnection &c) { stop(c.channelId); }
     // → the platform's id of the (first) message sent.
     virtual void send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done) = 0;
     // The bot behind the credentials; an error when they are not valid (validateConfig + getBotInfo of the reference).

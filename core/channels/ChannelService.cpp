@@ -6,6 +6,7 @@
 #include "crypto/Crypto.h"
 #include "engine/MessageStore.h"
 #include "engine/QueueStore.h"
+#include "engine/TurnContext.h"
 #include "events/EventBus.h"
 #include "kins/KinService.h"
 #include "log/Logger.h"
@@ -27,6 +28,24 @@ const QString kModule = QStringLiteral("channels");
 ApiError channelNotFound()
 {
     return ApiError::notFound(QStringLiteral("CHANNEL_NOT_FOUND"), QStringLiteral("Channel not found"));
+}
+
+// How to write for each platform (the "## External channels" block).
+QString formattingHint(const QString &platform)
+{
+    if (platform == QLatin1String("telegram"))
+        return QStringLiteral("moderate Markdown (bold, italics, inline code, short lists); no tables");
+    if (platform == QLatin1String("slack"))
+        return QStringLiteral("Slack mrkdwn (*bold*, _italics_, `code`, > quotes); no tables, no headings");
+    if (platform == QLatin1String("discord"))
+        return QStringLiteral("Markdown without tables; at most 2000 characters per message read best");
+    if (platform == QLatin1String("whatsapp"))
+        return QStringLiteral("minimal formatting (*bold*, _italics_); short paragraphs; no tables, no headings");
+    if (platform == QLatin1String("signal"))
+        return QStringLiteral("plain text; short paragraphs");
+    if (platform == QLatin1String("matrix"))
+        return QStringLiteral("plain text or light Markdown; no tables");
+    return QStringLiteral("plain text");
 }
 
 bool isStartCommand(const QString &text)
@@ -223,8 +242,7 @@ Status ChannelService::remove(const QString &id)
     auto found = get(id);
     if (!found)
         return found.error();
-    if (ChannelAdapter *a = m_adapters.find(found->platform))
-        a->stop(id);
+    halt(found.value(), true);
     auto removed = m_store.remove(id);
     if (!removed)
         return removed.error();
@@ -274,7 +292,21 @@ void ChannelService::activate(const QString &id, std::function<void(Result<Chann
     if (!found)
         return done(found.error());
     const ChannelRecord c = found.value();
-    auto finish = [this, id, done](const ChannelRecord &c, const Status &st) {
+    const quint64 generation = ++m_generationCounter;
+    m_generation.insert(id, {generation, true});
+    auto finish = [this, id, generation, done](const ChannelRecord &c, const Status &st) {
+        const Generation latest = m_generation.value(id);
+        if (latest.number != generation) {
+            // Deactivated or deleted while this activation was under way: that later word stands. A platform
+            // connection that came up meanwhile is closed again.
+            if (st && !latest.activating)
+                if (ChannelAdapter *a = m_adapters.find(c.platform))
+                    a->stop(id);
+            auto now = get(id);
+            if (!now)
+                return done(now.error());
+            return done(now);
+        }
         setStatus(c, st ? QStringLiteral("active") : QStringLiteral("error"), st ? QString() : st.error().message);
         auto now = get(id);
         if (!now)
@@ -290,13 +322,26 @@ void ChannelService::activate(const QString &id, std::function<void(Result<Chann
     adapter->start(conn.value(), [finish, c](Status st) { finish(c, st); });
 }
 
+void ChannelService::halt(const ChannelRecord &c, bool release)
+{
+    m_generation.insert(c.id, {++m_generationCounter, false});
+    ChannelAdapter *a = m_adapters.find(c.platform);
+    if (!a)
+        return;
+    if (release)
+        if (auto conn = connectionFor(c)) {
+            a->release(conn.value());
+            return;
+        }
+    a->stop(c.id);
+}
+
 Result<ChannelRecord> ChannelService::deactivate(const QString &id)
 {
     auto found = get(id);
     if (!found)
         return found.error();
-    if (ChannelAdapter *a = m_adapters.find(found->platform))
-        a->stop(id);
+    halt(found.value(), true);
     setStatus(found.value(), QStringLiteral("inactive"), {});
     return get(id);
 }
@@ -540,6 +585,17 @@ void ChannelService::pruneOrigins()
         it = it->expiresAt <= now ? m_origins.erase(it) : std::next(it);
 }
 
+const ChannelService::Origin *ChannelService::liveOrigin(const QString &channelOriginId, const QString &kinId) const
+{
+    auto it = m_origins.constFind(channelOriginId);
+    if (channelOriginId.isEmpty() || it == m_origins.cend() || it->expiresAt <= m_d.clock.nowMs())
+        return nullptr;
+    auto channel = m_store.find(it->channelId);
+    if (!channel || !channel.value() || channel.value()->kinId != kinId)
+        return nullptr; // e.g. another Kin's turn on an inter-Kin request made from a channel turn: its answer is not for the chat
+    return &*it;
+}
+
 void ChannelService::onTurnFinished(const QString &kinId, const QString &sessionId, const QString &messageId)
 {
     if (!sessionId.isEmpty() || messageId.isEmpty() || m_origins.isEmpty())
@@ -547,14 +603,89 @@ void ChannelService::onTurnFinished(const QString &kinId, const QString &session
     auto row = m_d.messages.find(kinId, messageId);
     if (!row || !row.value() || row.value()->channelOriginId.isEmpty())
         return;
-    const Origin origin = m_origins.take(row.value()->channelOriginId);
-    if (origin.channelId.isEmpty() || origin.expiresAt <= m_d.clock.nowMs())
+    const Origin *origin = liveOrigin(row.value()->channelOriginId, kinId);
+    if (!origin)
         return;
     const QString content = row.value()->content.trimmed();
-    auto channel = get(origin.channelId);
-    if (content.isEmpty() || !channel)
+    auto channel = get(origin->channelId);
+    if (content.isEmpty() || !channel || !channel->active())
         return;
-    deliver(channel.value(), {origin.chatId, content, origin.platformMessageId}, messageId, [](Result<QString>) {});
+    deliver(channel.value(), {origin->chatId, content, origin->platformMessageId}, messageId, [](Result<QString>) {});
+}
+
+TurnContextPart ChannelService::promptContext(const TurnContextRequest &r) const
+{
+    TurnContextPart part;
+    if (r.quick)
+        return part;
+    auto channels = m_store.list(r.kinId);
+    if (channels) {
+        QStringList lines;
+        QStringList platforms;
+        for (const ChannelRecord &c : channels.value()) {
+            if (!c.active())
+                continue;
+            lines << QStringLiteral("- %1: \"%2\" (channel_id: %3)").arg(c.platform, c.name, c.id);
+            if (!platforms.contains(c.platform))
+                platforms << c.platform;
+        }
+        if (!lines.isEmpty()) {
+            lines.prepend(QStringLiteral("## External channels\n"
+                                         "People also reach you through these channels; their messages arrive as \"[platform:Name] text\":"));
+            lines << QStringLiteral("Your answer to a channel message is sent back to the same chat automatically: do not call "
+                                    "send_channel_message to answer it. Use send_channel_message only to write first to a chat "
+                                    "(list_channel_conversations gives the chat ids).")
+                  << QStringLiteral("Write for the platform:");
+            for (const QString &p : std::as_const(platforms))
+                lines << QStringLiteral("- %1: %2").arg(p, formattingHint(p));
+            part.channelsBlock = lines.join(QLatin1Char('\n'));
+        }
+    }
+    if (r.messageType != QLatin1String("channel"))
+        if (const Origin *origin = liveOrigin(r.channelOriginId, r.kinId))
+            if (auto c = m_store.find(origin->channelId); c && c.value())
+                part.channelOriginBlock = QStringLiteral("## Channel origin context\n"
+                                                         "This turn follows up a message that came from %1 (channel \"%2\"). "
+                                                         "Your answer will be delivered to that chat automatically: write it for the "
+                                                         "person there (%3), and do not call send_channel_message for it.")
+                                              .arg(c.value()->platform, c.value()->name, formattingHint(c.value()->platform));
+    return part;
+}
+
+Result<QJsonArray> ChannelService::conversations(const QString &channelId, int limit) const
+{
+    auto found = get(channelId);
+    if (!found)
+        return found.error();
+    auto chats = m_store.conversations(channelId, limit);
+    if (!chats)
+        return chats.error();
+    static const QRegularExpression prefix(QStringLiteral("^\\[[a-z0-9_-]+:([^\\]\\n]+)\\]"));
+    QJsonArray out;
+    for (const ChannelConversation &chat : chats.value()) {
+        QString sender;
+        if (!chat.lastInboundId.isEmpty())
+            if (auto row = m_d.messages.byChannelOrigin(found->kinId, chat.lastInboundId); row && row.value())
+                if (const auto m = prefix.match(row.value()->content); m.hasMatch())
+                    sender = m.captured(1).trimmed();
+        out.append(QJsonObject{{QStringLiteral("chatId"), chat.chatId},
+                               {QStringLiteral("received"), chat.received},
+                               {QStringLiteral("sent"), chat.sent},
+                               {QStringLiteral("lastActivityAt"), chat.lastActivityAt},
+                               {QStringLiteral("lastSender"), json::nonEmptyOrNull(sender)}});
+    }
+    return out;
+}
+
+std::optional<QPair<QString, QString>> ChannelService::originSender(const QString &channelOriginId) const
+{
+    auto it = m_origins.constFind(channelOriginId);
+    if (channelOriginId.isEmpty() || it == m_origins.cend() || it->expiresAt <= m_d.clock.nowMs())
+        return std::nullopt;
+    auto channel = m_store.find(it->channelId);
+    if (!channel || !channel.value())
+        return std::nullopt;
+    return QPair<QString, QString>{channel.value()->platform, it->platformUserId};
 }
 
 void ChannelService::sendMessage(const QString &channelId, const QString &chatId, const QString &text, const QString &messageId,
@@ -601,8 +732,7 @@ void ChannelService::forgetKin(const QString &kinId)
     if (!all)
         return;
     for (const ChannelRecord &c : all.value()) {
-        if (ChannelAdapter *a = m_adapters.find(c.platform))
-            a->stop(c.id);
+        halt(c, true);
         dropSecret(c);
         announce(QStringLiteral("channel:deleted"), c);
     }

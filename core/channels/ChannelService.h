@@ -23,6 +23,8 @@ class MessageStore;
 class NotificationService;
 class VaultService;
 struct QueueItem;
+struct TurnContextPart;
+struct TurnContextRequest;
 
 // Fields of POST /api/channels and PATCH /api/channels/:id; unset = not given.
 struct ChannelDraft
@@ -119,8 +121,16 @@ public:
     // CHANNEL_NOT_FOUND, CHANNEL_INACTIVE (409), VALIDATION_ERROR, or the platform's error.
     void sendMessage(const QString &channelId, const QString &chatId, const QString &text, const QString &messageId,
                      std::function<void(Result<QString>)> done);
-    // A Kin's turn ended: the reply of a channel turn goes back to its chat.
+    // A Kin's turn ended: the answer of a turn that descends from a live channel message (the channel turn itself,
+    // or a follow-up: kin_reply, task_result) goes back to that chat, replying to the inbound message.
     void onTurnFinished(const QString &kinId, const QString &sessionId, const QString &messageId);
+    // What the Kin's prompt says about channels (main turns): "## External channels" (its active channels and how to
+    // write for them) and, for a follow-up turn whose answer will go to a chat, "## Channel origin context".
+    TurnContextPart promptContext(const TurnContextRequest &request) const;
+    // The sender of a live channel message: {platform, platform user id}, or nullopt.
+    std::optional<QPair<QString, QString>> originSender(const QString &channelOriginId) const;
+    // The chats a channel has talked with, most recent first: [{chatId, received, sent, lastActivityAt, lastSender}].
+    Result<QJsonArray> conversations(const QString &channelId, int limit) const;
     // The Kin is about to be deleted (its channels cascade): stops them, drops their tokens, announces channel:deleted.
     void forgetKin(const QString &kinId);
 
@@ -162,12 +172,26 @@ private:
     void dropSecret(const ChannelRecord &c);
     void announce(const QString &type, const ChannelRecord &c, const QJsonObject &extra = {});
     void pruneOrigins();
+    // The live origin of a message of this Kin's (its channel belongs to the Kin), else nullptr.
+    const Origin *liveOrigin(const QString &channelOriginId, const QString &kinId) const;
 
     Deps m_d;
     ChannelStore m_store;
     ChannelAdapterRegistry m_adapters;
     QString m_publicUrl;
-    QHash<QString, Origin> m_origins; // channelOriginId → where the reply goes (one-shot)
+    // channelOriginId → where the answers of that message's turn and its follow-ups go, for kOriginTtlMs.
+    QHash<QString, Origin> m_origins;
+    // Activation attempts by channel: an activation that finishes after a later activate/deactivate/remove is stale.
+    struct Generation
+    {
+        quint64 number = 0;
+        bool activating = false;
+    };
+    QHash<QString, Generation> m_generation;
+    quint64 m_generationCounter = 0;
+    // Stops the channel's adapter (and, when released, undoes its platform registration); later activations of
+    // the channel that were under way become stale.
+    void halt(const ChannelRecord &c, bool release);
 };
 
 } // namespace kinbot

@@ -216,4 +216,19 @@ Result<QList<ChannelMessageLink>> ChannelStore::links(const QString &channelId) 
                    });
 }
 
+Result<QList<ChannelConversation>> ChannelStore::conversations(const QString &channelId, int limit) const
+{
+    return mapRows(m_db.selectAll(QStringLiteral("SELECT platform_chat_id, SUM(direction = 'inbound'), SUM(direction = 'outbound'), MAX(created_at), "
+                                                 "(SELECT l2.message_id FROM channel_message_links l2 WHERE l2.channel_id = l.channel_id "
+                                                 " AND l2.platform_chat_id = l.platform_chat_id AND l2.direction = 'inbound' "
+                                                 " ORDER BY l2.created_at DESC, l2.rowid DESC LIMIT 1) "
+                                                 "FROM channel_message_links l WHERE channel_id = ? GROUP BY platform_chat_id "
+                                                 "ORDER BY MAX(created_at) DESC, platform_chat_id LIMIT ?"),
+                                  {channelId, limit}),
+                   [](const Database::Row &r) {
+                       return ChannelConversation{r.value(0).toString(), r.value(1).toInt(), r.value(2).toInt(), r.value(3).toLongLong(),
+                                                  r.value(4).toString()};
+                   });
+}
+
 } // namespace kinbot

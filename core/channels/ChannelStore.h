@@ -44,6 +44,8 @@ public:
 
     Status addLink(const ChannelMessageLink &link, qint64 at);
     Result<QList<ChannelMessageLink>> links(const QString &channelId) const;
+    // The chats of a channel, most recently active first.
+    Result<QList<ChannelConversation>> conversations(const QString &channelId, int limit) const;
 
 private:
     const Database &m_db;

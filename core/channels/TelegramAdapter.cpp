@@ -116,6 +116,13 @@ void TelegramAdapter::start(const ChannelConnection &c, std::function<void(Statu
     });
 }
 
+void TelegramAdapter::release(const ChannelConnection &c)
+{
+    stop(c.channelId);
+    if (usesWebhook(c.publicUrl) && !c.botToken.isEmpty())
+        call(c.botToken, QStringLiteral("deleteWebhook"), {}, kCallTimeoutMs, this, [](Result<QJsonValue>) {});
+}
+
 void TelegramAdapter::stop(const QString &channelId)
 {
     auto p = m_polls.take(channelId);

@@ -32,6 +32,8 @@ public:
     ChannelPlatformMeta meta() const override { return {QStringLiteral("Telegram"), QStringLiteral("#26A5E4")}; }
     void start(const ChannelConnection &c, std::function<void(Status)> done) override;
     void stop(const QString &channelId) override;
+    // Stops, and removes the webhook registered on Telegram (so the bot can be used elsewhere, e.g. by polling).
+    void release(const ChannelConnection &c) override;
     void send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done) override;
     void botInfo(const ChannelConnection &c, std::function<void(Result<ChannelBotInfo>)> done) override;
     void typing(const ChannelConnection &c, const QString &chatId) override;

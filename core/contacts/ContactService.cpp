@@ -333,6 +333,21 @@ Status ContactService::removePlatformId(const QString &contactId, const QString 
     return changed(contactId);
 }
 
+Result<std::optional<Contact>> ContactService::byLinkedUser(const QString &userId) const
+{
+    if (userId.isEmpty())
+        return std::optional<Contact>();
+    auto holder = m_store.linkedToUser(userId);
+    if (!holder)
+        return holder.error();
+    if (holder->isEmpty())
+        return std::optional<Contact>();
+    auto c = get(holder.value());
+    if (!c)
+        return c.error();
+    return std::optional<Contact>(c.value());
+}
+
 Result<std::optional<Contact>> ContactService::byPlatformId(const QString &platform, const QString &platformId) const
 {
     auto p = m_store.findPlatformId(platform, platformId);

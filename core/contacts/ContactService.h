@@ -44,6 +44,8 @@ public:
     Result<ContactPlatformId> addPlatformId(const QString &contactId, const QString &platform, const QString &platformId);
     Status removePlatformId(const QString &contactId, const QString &id);
     // The contact a channel sender is (nullopt when unknown).
+    // The contact of a system user ("" id or none: nullopt).
+    Result<std::optional<Contact>> byLinkedUser(const QString &userId) const;
     Result<std::optional<Contact>> byPlatformId(const QString &platform, const QString &platformId) const;
 
     // Notes: one per (contact, Kin, scope); setNote replaces the content of an existing one. The flag tells whether it

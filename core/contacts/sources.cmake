@@ -2,6 +2,7 @@
 set(KINBOT_CONTACTS_SOURCES
   api/ContactsController.cpp api/ContactsController.h
   contacts/Contact.cpp contacts/Contact.h
+  contacts/ContactPromptBlocks.cpp contacts/ContactPromptBlocks.h
   contacts/ContactService.cpp contacts/ContactService.h
   contacts/ContactStore.cpp contacts/ContactStore.h
   engine/tools/ContactTools.cpp engine/tools/ContactTools.h

@@ -415,6 +415,10 @@ void ConversationEngine::gatherContext(const QString &key, bool quick, const Pro
     request.quick = quick;
     request.query = slot.item.content;
     request.messageId = slot.item.createdMessageId;
+    request.messageType = slot.item.messageType;
+    request.sourceType = slot.item.sourceType;
+    request.sourceId = slot.item.sourceId;
+    request.channelOriginId = slot.item.channelOriginId;
     QTimer::singleShot(kContextTimeoutMs, this, finish);
     for (const TurnContextProvider &provider : std::as_const(m_contextProviders)) {
         provider(request, this, [this, g, finish](TurnContextPart part) {
@@ -425,6 +429,11 @@ void ConversationEngine::gatherContext(const QString &key, bool quick, const Pro
             join(g->merged.memoryBlock, part.memoryBlock);
             join(g->merged.knowledgeBlock, part.knowledgeBlock);
             join(g->merged.summariesBlock, part.summariesBlock);
+            join(g->merged.contactsBlock, part.contactsBlock);
+            join(g->merged.channelsBlock, part.channelsBlock);
+            join(g->merged.channelOriginBlock, part.channelOriginBlock);
+            if (!part.speakerNotes.isEmpty())
+                g->merged.speakerNotes += (g->merged.speakerNotes.isEmpty() ? QString() : QStringLiteral("\n")) + part.speakerNotes;
             g->merged.compactedMessages += part.compactedMessages;
             g->merged.injectedMemoryIds += part.injectedMemoryIds;
             if (--g->pending == 0)
@@ -477,6 +486,10 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     in.memoryBlock = context.memoryBlock;
     in.knowledgeBlock = context.knowledgeBlock;
     in.summariesBlock = context.summariesBlock;
+    in.contactsBlock = context.contactsBlock;
+    in.channelsBlock = context.channelsBlock;
+    in.speakerNotes = context.speakerNotes;
+    in.channelOriginBlock = context.channelOriginBlock;
     in.compactedMessages = context.compactedMessages;
 
     // Tools made for this turn (MCP servers'): their servers are named in the prompt (domain "mcp:<server>").
@@ -515,6 +528,7 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
     spec.toolContext.userId = item.sourceType == QLatin1String("user") ? item.sourceId : QString();
     spec.toolContext.sessionId = item.sessionId;
     spec.toolContext.messageId = spec.messageId;
+    spec.toolContext.channelOriginId = item.channelOriginId;
     spec.maxSteps = spec.tools.isEmpty() ? 1 : m_options.maxSteps;
     if (!quick)
         spec.firstTokenFields = sourceFields(slot.kin);

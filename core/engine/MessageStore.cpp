@@ -65,6 +65,15 @@ Result<std::optional<MessageRecord>> MessageStore::find(const QString &kinId, co
     return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM messages WHERE id = ? AND kin_id = ?"), {messageId, kinId}), fromRow);
 }
 
+Result<std::optional<MessageRecord>> MessageStore::byChannelOrigin(const QString &kinId, const QString &channelOriginId) const
+{
+    return mapRow(m_db.selectOne(QStringLiteral("SELECT ") + kColumns
+                                     + QStringLiteral(" FROM messages WHERE kin_id = ? AND channel_origin_id = ? AND role = 'user' "
+                                                      "AND source_type = 'channel' ORDER BY created_at, rowid LIMIT 1"),
+                                 {kinId, channelOriginId}),
+                  fromRow);
+}
+
 Result<MessagePage> MessageStore::page(const QString &kinId, const QString &before, int limit) const
 {
     limit = qBound(1, limit, kMaxPage);

@@ -51,6 +51,8 @@ public:
     // Assigns id (when empty) and createdAt (when 0).
     Result<MessageRecord> insert(MessageRecord m);
     Result<std::optional<MessageRecord>> find(const QString &kinId, const QString &messageId) const;
+    // The incoming (user) row a channel message became: channel_origin_id = the queued item's id.
+    Result<std::optional<MessageRecord>> byChannelOrigin(const QString &kinId, const QString &channelOriginId) const;
     // Main-conversation rows (no task, no quick session) older than `before` (a message id; empty = newest), by time.
     Result<MessagePage> page(const QString &kinId, const QString &before, int limit) const;
     // The newest `limit` main-conversation rows after the newest in-context compacting summary, oldest first (prompt

@@ -172,6 +172,7 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
         return blocks.join(QStringLiteral("\n\n"));
     }
 
+    addIf(blocks, in.contactsBlock);
     addIf(blocks, kinDirectory(in));
     addIf(blocks, in.memoryBlock);
     addIf(blocks, in.knowledgeBlock);
@@ -183,8 +184,10 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
             lines << QStringLiteral("- %1: %2 tool(s)").arg(server).arg(count);
         blocks << lines.join(QLatin1Char('\n'));
     }
+    addIf(blocks, in.channelsBlock);
     if (!in.speaker.name.isEmpty())
-        blocks << QStringLiteral("## Current speaker\n- Name: %1\n- Role: %2").arg(in.speaker.name, in.speaker.role);
+        blocks << QStringLiteral("## Current speaker\n- Name: %1\n- Role: %2").arg(in.speaker.name, in.speaker.role)
+                      + (in.speakerNotes.isEmpty() ? QString() : QStringLiteral("\n") + in.speakerNotes);
     QString state = QStringLiteral("## Conversation state\n%1 message(s) are visible in this conversation.").arg(in.visibleMessages);
     if (in.compactedMessages > 0)
         state += QStringLiteral(" %1 older message(s) were summarized (see the summaries below); use search_history to find "
@@ -194,6 +197,7 @@ QString PromptBuilder::systemPrompt(const PromptInputs &in)
     blocks << QStringLiteral("## Language\nYou must respond in %1 (the language of the current speaker).").arg(languageName(in.speaker.language));
     blocks << QStringLiteral("Current message from: **%1**%2").arg(in.speaker.source.isEmpty() ? QStringLiteral("web") : in.speaker.source,
                                                                    in.speaker.name.isEmpty() ? QString() : QStringLiteral(" (sender: %1)").arg(in.speaker.name));
+    addIf(blocks, in.channelOriginBlock);
     addIf(blocks, workspace(in));
     blocks << contextSection(in);
     return blocks.join(QStringLiteral("\n\n"));

@@ -24,6 +24,9 @@ struct ToolContext
     QString taskId;
     QString messageId; // the assistant message the running turn writes ("" outside a turn): identifies the turn
     bool isSubKin = false;
+    // The channel message the running turn descends from ("" = none): work it starts (tasks, inter-Kin requests)
+    // carries it, so the follow-up turn's answer goes back to that chat.
+    QString channelOriginId;
     // The running turn's scrub list (null outside a turn): a tool that handles a secret adds it here so it is kept out
     // of everything the turn stores, publishes or sends to the model afterwards.
     std::shared_ptr<TurnRedactions> redactions;

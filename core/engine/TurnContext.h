@@ -16,6 +16,10 @@ struct TurnContextRequest
     bool quick = false;
     QString query;      // the text of the message being answered
     QString messageId;  // its stored row
+    QString messageType;     // the queue item's: user | channel | kin_request | kin_reply | task_result …
+    QString sourceType;      // user | kin | task | channel | webhook | cron | system
+    QString sourceId;        // the user, Kin, task or channel behind it
+    QString channelOriginId; // the channel message this turn descends from ("" = none)
 };
 
 // One domain's contribution to the turn's system prompt (blocks rendered whole; "" = none).
@@ -24,6 +28,10 @@ struct TurnContextPart
     QString memoryBlock;
     QString knowledgeBlock;
     QString summariesBlock;
+    QString contactsBlock;      // "## Known contacts"
+    QString channelsBlock;      // "## External channels"
+    QString speakerNotes;       // lines added under "## Current speaker" (what the Kin knows of the speaker)
+    QString channelOriginBlock; // "## Channel origin context" (a follow-up turn whose answer goes to a channel)
     int compactedMessages = 0;
     QStringList injectedMemoryIds; // stored in the assistant row's metadata (injectedMemories)
 };

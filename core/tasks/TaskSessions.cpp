@@ -170,6 +170,7 @@ void TaskSessions::startTurn(const QString &taskId)
     spec.toolContext.kinId = kin->id;
     spec.toolContext.taskId = t.id;
     spec.toolContext.isSubKin = true;
+    spec.toolContext.channelOriginId = t.channelOriginId;
     spec.toolContext.messageId = spec.messageId;
     spec.maxSteps = spec.tools.isEmpty() ? 1 : m_o.maxSteps;
 

@@ -59,6 +59,26 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels)
                       done(QJsonObject{{QStringLiteral("channels"), out}, {QStringLiteral("count"), out.size()}});
                   }});
 
+    registry.add({QStringLiteral("list_channel_conversations"), QStringLiteral("channels"),
+                  QStringLiteral("List the chats one of your channels has talked with, most recent first: their chat ids (for "
+                                 "send_channel_message), message counts and the last sender."),
+                  toolschema::object({{QStringLiteral("channel_id"), prop(QStringLiteral("string"), QStringLiteral("The channel"))},
+                                      {QStringLiteral("limit"), prop(QStringLiteral("integer"), QStringLiteral("At most this many chats (1-50, default 20)"))}},
+                                     {QStringLiteral("channel_id")}),
+                  ToolDefinition::MainOnly, false, false,
+                  [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      auto c = ownChannel(*cs, ctx.kinId, args);
+                      if (!c)
+                          return done(error(c.error().message));
+                      auto chats = cs->conversations(c->id, qBound(1, args.value(QStringLiteral("limit")).toInt(20), 50));
+                      if (!chats)
+                          return done(error(chats.error().message));
+                      done(QJsonObject{{QStringLiteral("channel_id"), c->id},
+                                       {QStringLiteral("platform"), c->platform},
+                                       {QStringLiteral("conversations"), chats.value()},
+                                       {QStringLiteral("count"), chats->size()}});
+                  }});
+
     registry.add({QStringLiteral("send_channel_message"), QStringLiteral("channels"),
                   QStringLiteral("Send a message to a chat of one of your active channels, on your own initiative. Replies to messages that "
                                  "came through a channel are sent back by themselves: do not use this for them."),
@@ -79,6 +99,83 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels)
                                               return done(error(sent.error().message));
                                           done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("platform_message_id"), sent.value()}});
                                       });
+                  }});
+
+    // Opt-in (toolConfig.enabledOptInTools): a Kin that manages its own channels.
+    ToolDefinition create{QStringLiteral("create_channel"), QStringLiteral("channels"),
+                          QStringLiteral("Create a channel for yourself: a bot on an outside platform that people can write to. The "
+                                         "platform's credentials go to the vault. It is activated at once unless activate is false."),
+                          toolschema::object({{QStringLiteral("name"), prop(QStringLiteral("string"), QStringLiteral("A name for the channel"))},
+                                              {QStringLiteral("platform"), prop(QStringLiteral("string"), QStringLiteral("telegram, slack…"))},
+                                              {QStringLiteral("bot_token"), prop(QStringLiteral("string"), QStringLiteral("The bot's token"))},
+                                              {QStringLiteral("signing_secret"), prop(QStringLiteral("string"), QStringLiteral("Slack: the app's signing secret"))},
+                                              {QStringLiteral("allowed_chat_ids"),
+                                               QJsonObject{{QStringLiteral("type"), QStringLiteral("array")},
+                                                           {QStringLiteral("items"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                                                           {QStringLiteral("description"), QStringLiteral("Only these chats are heard (default: all)")}}},
+                                              {QStringLiteral("activate"), prop(QStringLiteral("boolean"), QStringLiteral("Connect it now (default true)"))}},
+                                             {QStringLiteral("name"), QStringLiteral("platform"), QStringLiteral("bot_token")}),
+                          ToolDefinition::MainOnly, true, false,
+                          [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                              ChannelDraft d;
+                              d.kinId = ctx.kinId;
+                              d.name = args.value(QStringLiteral("name")).toString();
+                              d.platform = args.value(QStringLiteral("platform")).toString().trimmed().toLower();
+                              d.botToken = args.value(QStringLiteral("bot_token")).toString();
+                              if (args.contains(QStringLiteral("signing_secret")))
+                                  d.signingSecret = args.value(QStringLiteral("signing_secret")).toString();
+                              if (args.value(QStringLiteral("allowed_chat_ids")).isArray())
+                                  d.allowedChatIds = std::optional<QStringList>(toolschema::strings(args.value(QStringLiteral("allowed_chat_ids"))));
+                              auto made = cs->create(d, QStringLiteral("kin"));
+                              if (!made)
+                                  return done(error(made.error().message));
+                              if (!args.value(QStringLiteral("activate")).toBool(true))
+                                  return done(brief(made.value()));
+                              cs->activate(made->id, [done](Result<ChannelRecord> r) {
+                                  if (!r)
+                                      return done(error(r.error().message));
+                                  done(brief(r.value()));
+                              });
+                          }};
+    create.sensitiveArgs = {QStringLiteral("bot_token"), QStringLiteral("signing_secret")};
+    registry.add(std::move(create));
+
+    registry.add({QStringLiteral("update_channel"), QStringLiteral("channels"),
+                  QStringLiteral("Rename one of your channels or change which chats it hears."),
+                  toolschema::object({{QStringLiteral("channel_id"), prop(QStringLiteral("string"), QStringLiteral("The channel"))},
+                                      {QStringLiteral("name"), prop(QStringLiteral("string"), QStringLiteral("A new name"))},
+                                      {QStringLiteral("allowed_chat_ids"),
+                                       QJsonObject{{QStringLiteral("type"), QStringLiteral("array")},
+                                                   {QStringLiteral("items"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                                                   {QStringLiteral("description"), QStringLiteral("Only these chats are heard; [] hears all")}}}},
+                                     {QStringLiteral("channel_id")}),
+                  ToolDefinition::MainOnly, true, false,
+                  [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      auto c = ownChannel(*cs, ctx.kinId, args);
+                      if (!c)
+                          return done(error(c.error().message));
+                      ChannelDraft p;
+                      if (args.contains(QStringLiteral("name")))
+                          p.name = args.value(QStringLiteral("name")).toString();
+                      if (args.value(QStringLiteral("allowed_chat_ids")).isArray()) {
+                          const QStringList ids = toolschema::strings(args.value(QStringLiteral("allowed_chat_ids")));
+                          p.allowedChatIds = ids.isEmpty() ? std::optional<QStringList>() : std::optional<QStringList>(ids);
+                      }
+                      auto r = cs->update(c->id, p);
+                      if (!r)
+                          return done(error(r.error().message));
+                      done(brief(r.value()));
+                  }});
+
+    registry.add({QStringLiteral("delete_channel"), QStringLiteral("channels"),
+                  QStringLiteral("Delete one of your channels: it is disconnected and its credentials leave the vault."), idOnly(),
+                  ToolDefinition::MainOnly, true, false, [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      auto c = ownChannel(*cs, ctx.kinId, args);
+                      if (!c)
+                          return done(error(c.error().message));
+                      if (Status st = cs->remove(c->id); !st)
+                          return done(error(st.error().message));
+                      done(QJsonObject{{QStringLiteral("success"), true}});
                   }});
 
     registry.add({QStringLiteral("activate_channel"), QStringLiteral("channels"), QStringLiteral("Connect one of your channels to its platform."),

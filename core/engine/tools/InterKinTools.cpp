@@ -90,6 +90,7 @@ void registerInterKinTools(ToolRegistry &registry, const InterKinToolDeps &deps)
                       item.priority = QueueStore::kPriorityKin;
                       item.requestId = ids::uuid();
                       item.taskId = ctx.taskId;
+                      item.channelOriginId = ctx.channelOriginId; // the reply's turn answers that chat too
                       auto queued = deps.engine.enqueue(item);
                       if (!queued)
                           return done(error(queued.error().message));

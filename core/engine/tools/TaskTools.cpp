@@ -122,8 +122,7 @@ void registerTaskTools(ToolRegistry &registry, TaskService &tasks, KinService &k
             r.allowHumanPrompt = args.value(QStringLiteral("allow_human_prompt")).toBool(true);
             r.concurrencyGroup = args.value(QStringLiteral("concurrency_group")).toString();
             r.concurrencyMax = args.value(QStringLiteral("concurrency_max")).toInt(r.concurrencyGroup.isEmpty() ? 0 : 1);
-            if (caller->task)
-                r.channelOriginId = caller->task->channelOriginId;
+            r.channelOriginId = caller->task ? caller->task->channelOriginId : ctx.channelOriginId;
             auto t = tasks.spawn(r);
             if (!t)
                 return done(fail(t.error()));
