@@ -341,6 +341,11 @@ Result<quint16> Platform::start()
         m_mcp->prepareKin(r.kinId, ctx, [done] { done({}); });
     });
     m_engine->addTurnToolSource([this](const KinRecord &kin) { return mcpTurnTools(*m_mcp, kin); });
+    // Tasks use the Kin's MCP tools too (their servers are connected before each of the task's turns).
+    m_taskSessions->addToolSource([this](const KinRecord &kin) { return mcpTurnTools(*m_mcp, kin); },
+                                  [this](const QString &kinId, QObject *ctx, std::function<void()> ready) {
+                                      m_mcp->prepareKin(kinId, ctx, std::move(ready));
+                                  });
     m_notificationRetention = std::make_unique<NotificationRetention>(
         *m_notifications, *m_scheduler, m_clock, *m_logger,
         m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));

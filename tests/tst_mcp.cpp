@@ -324,6 +324,37 @@ private Q_SLOTS:
             QVERIFY(!t.toObject().value("function").toObject().value("name").toString().startsWith(QStringLiteral("mcp_")));
     }
 
+    // A task's sub-Kin has the Kin's MCP tools too: the server is connected before the task's turn.
+    void taskTurnCallsAnMcpTool()
+    {
+        KinFixture f;
+        const QString serverId = createServer(*f.api, stdioBody("Test Tools"));
+        const QString kinId = f.addKin(QStringLiteral("Mathy"), f.addProvider()).value("id").toString();
+        QCOMPARE(f.api->patchJson("/api/kins/" + kinId.toUtf8(), {{"toolConfig", QJsonObject{{"mcpAccess", QJsonObject{{serverId, QJsonArray{"add"}}}}}}})
+                     .status,
+                 200);
+        auto sse = f.openSse();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("c1"), QStringLiteral("mcp_test_tools_add"), R"({"a": 2, "b": 3})"}}));
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("c2"), QStringLiteral("update_task_status"), R"({"status":"completed","result":"5"})"}}));
+        f.fake.enqueue(FakeReply::text({QStringLiteral("Done.")}));
+        const QJsonObject spawned = f.runTool("spawn_self", kinId, {{"title", "Sum"}, {"task_description", "Add 2 and 3"}, {"mode", "async"}});
+        const QString taskId = spawned.value("taskId").toString();
+        QVERIFY2(!taskId.isEmpty(), qPrintable(QJsonDocument(spawned).toJson()));
+        auto done = sse->waitFor([&](const SseFrame &fr) { return isEvent(fr, "task:done") && fr.data.value("taskId") == taskId; }, 20000);
+        QVERIFY(done);
+        QCOMPARE(done->data.value("status").toString(), QStringLiteral("completed"));
+        QCOMPARE(done->data.value("result").toString(), QStringLiteral("5"));
+        const QList<FakeRequest> chats = f.fake.chatRequests();
+        QVERIFY(chats.size() >= 2);
+        QStringList names;
+        for (const QJsonValue &t : chats[0].json.value("tools").toArray())
+            names << t.toObject().value("function").toObject().value("name").toString();
+        QVERIFY2(names.contains("mcp_test_tools_add"), qPrintable(names.join(',')));
+        QVERIFY(names.contains("update_task_status"));
+        QVERIFY(chats[0].json.value("messages").toArray().first().toObject().value("content").toString().contains("## Your mission"));
+        QCOMPARE(chats[1].json.value("messages").toArray().last().toObject().value("content").toString(), QStringLiteral("5"));
+    }
+
     void kinLinksAndToolListing()
     {
         KinFixture f;

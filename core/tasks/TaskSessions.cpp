@@ -51,7 +51,7 @@ void TaskSessions::run(const QString &taskId)
 {
     Session &s = m_sessions[taskId];
     s.aborted = false;
-    if (s.runner || s.again) {
+    if (s.runner || s.again || s.preparing) {
         s.again = true; // after the running (or about to start) turn
         return;
     }
@@ -79,7 +79,41 @@ void TaskSessions::abort(const QString &taskId)
         m_sessions.erase(it);
 }
 
+void TaskSessions::addToolSource(ToolSource source, Prepare prepare)
+{
+    m_toolSources.append({std::move(source), std::move(prepare)});
+}
+
+// Prepares the tool sources (all at once), then begins the turn.
 void TaskSessions::startTurn(const QString &taskId)
+{
+    QList<Prepare> prepares;
+    for (const auto &[source, prepare] : std::as_const(m_toolSources))
+        if (prepare)
+            prepares << prepare;
+    auto found = m_d.tasks.get(taskId);
+    if (prepares.isEmpty() || !found)
+        return beginTurn(taskId);
+    auto it = m_sessions.find(taskId);
+    if (it == m_sessions.end())
+        return;
+    it->preparing = true;
+    auto pending = std::make_shared<int>(int(prepares.size()));
+    for (const Prepare &prepare : std::as_const(prepares))
+        prepare(found->executingKinId(), this, [this, taskId, pending] {
+            if (--*pending > 0)
+                return;
+            QTimer::singleShot(0, this, [this, taskId] {
+                auto s = m_sessions.find(taskId);
+                if (s == m_sessions.end() || s->aborted)
+                    return;
+                s->preparing = false;
+                beginTurn(taskId);
+            });
+        });
+}
+
+void TaskSessions::beginTurn(const QString &taskId)
 {
     auto found = m_d.tasks.get(taskId);
     if (!found || found->isFinished() || found->status == taskstatus::Queued) {
@@ -167,6 +201,11 @@ void TaskSessions::startTurn(const QString &taskId)
     spec.request.system = PromptBuilder::taskPrompt(in, task);
     spec.request.messages = history;
     spec.tools = m_d.tools.forTask(kin->toolConfig, kExcludedTools);
+    for (const auto &[source, prepare] : std::as_const(m_toolSources))
+        for (std::shared_ptr<const ToolDefinition> &tool : source(kin.value())) {
+            spec.tools.append(tool.get());
+            spec.ownedTools.append(std::move(tool));
+        }
     spec.toolContext.kinId = kin->id;
     spec.toolContext.taskId = t.id;
     spec.toolContext.isSubKin = true;

@@ -6,6 +6,9 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+#include <memory>
+
 namespace kinbot {
 
 class Clock;
@@ -17,6 +20,8 @@ class MessageStore;
 class ProviderService;
 class SettingsStore;
 class ToolRegistry;
+struct KinRecord;
+struct ToolDefinition;
 struct TurnOutcome;
 
 // Runs tasks' sub-Kin sessions (engine.md §7 "Execution"): each turn is a KinRunner — the same one-step tool loop as
@@ -59,6 +64,12 @@ public:
     TaskSessions(Deps deps, Options options, QObject *parent = nullptr);
     ~TaskSessions() override;
 
+    // Tools made per turn (an MCP server's) for the Kin running the task, and what must happen before they can be
+    // listed (connecting the servers; `ready` is called exactly once, now or later; `context` dies with this).
+    using ToolSource = std::function<QList<std::shared_ptr<const ToolDefinition>>(const KinRecord &kin)>;
+    using Prepare = std::function<void(const QString &kinId, QObject *context, std::function<void()> ready)>;
+    void addToolSource(ToolSource source, Prepare prepare = {});
+
     void run(const QString &taskId) override;
     void abort(const QString &taskId) override;
     bool isRunning(const QString &taskId) const;
@@ -75,15 +86,18 @@ private:
         QString executingKinId;
         bool nudged = false;
         bool again = false;   // run() while a turn was under way: one more turn after it
+        bool preparing = false; // the tool sources are being prepared for the next turn
         bool aborted = false;
     };
 
     void startTurn(const QString &taskId);
+    void beginTurn(const QString &taskId);
     void onFinished(const QString &taskId, const TurnOutcome &outcome);
 
     Deps m_d;
     Options m_o;
     QHash<QString, Session> m_sessions;
+    QList<QPair<ToolSource, Prepare>> m_toolSources;
 };
 
 } // namespace kinbot
