@@ -365,10 +365,11 @@ Result<quint16> Platform::start()
     // Channels: messages from outside platforms reach the Kin through its queue; its reply goes back after the turn.
     m_channels = std::make_unique<ChannelService>(ChannelService::Deps{*m_db, m_clock, *m_bus, *m_kins, *m_contacts, *m_vault, *m_notifications,
                                                                        *m_messages, *m_logger,
-                                                                       [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
+                                                                       [this](QueueItem item) { return m_engine->enqueue(std::move(item)); },
+                                                                       *m_uploads});
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
     m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
-    registerChannelTools(*m_tools, *m_channels);
+    registerChannelTools(*m_tools, *m_channels, *m_kins, m_config.dataDir);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
     // The prompt's people and channel blocks (main turns): known contacts, what the Kin knows of the speaker, its

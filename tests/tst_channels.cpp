@@ -14,6 +14,7 @@
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "contacts/ContactService.h"
+#include "kins/KinService.h"
 #include "storage/Database.h"
 #include "vault/VaultService.h"
 
@@ -22,6 +23,8 @@
 #include <QHttpServerResponder>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QDir>
+#include <QFile>
 
 using namespace kinbot;
 using namespace kinbot::test;
@@ -113,6 +116,11 @@ struct FakeSlack
         server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             const QString method = request.url().path().mid(1);
             calls.append({method, QJsonDocument::fromJson(request.body()).object()});
+            if (method.startsWith(QLatin1String("files/"))) { // url_private_download: the bot's bearer token only
+                if (request.value("Authorization") != "Bearer xoxb-valid")
+                    return responder.write(QHttpServerResponder::StatusCode::Forbidden);
+                return responder.write("name,qty\ntea,3\n", "text/csv");
+            }
             QJsonObject answer{{"ok", false}, {"error", "invalid_auth"}};
             if (request.value("Authorization") == "Bearer xoxb-valid") {
                 if (method == QLatin1String("auth.test"))
@@ -211,6 +219,104 @@ private Q_SLOTS:
         QVERIFY(!TelegramAdapter::parseUpdate({{"message", bot}}));
         QVERIFY(!TelegramAdapter::parseUpdate(update(7, 7, 7, {})));
         QVERIFY(!TelegramAdapter::parseUpdate({{"callback_query", QJsonObject{{"id", "1"}}}}));
+        // Files: the largest photo size, documents with their name and type; a file alone is a message too.
+        photo.remove("caption");
+        photo.insert("photo", QJsonArray{QJsonObject{{"file_id", "small"}, {"file_size", 100}}, QJsonObject{{"file_id", "large"}, {"file_size", 900}}});
+        photo.insert("document", QJsonObject{{"file_id", "doc"}, {"file_name", "a.pdf"}, {"mime_type", "application/pdf"}, {"file_size", 5}});
+        auto withFiles = TelegramAdapter::parseUpdate({{"message", photo}});
+        QVERIFY(withFiles.has_value());
+        QCOMPARE(withFiles->content, QString());
+        QCOMPARE(withFiles->attachments.size(), 2);
+        QCOMPARE(withFiles->attachments.at(0).platformFileId, QStringLiteral("large"));
+        QCOMPARE(withFiles->attachments.at(0).fileSize, 900);
+        QCOMPARE(withFiles->attachments.at(0).fileName, QStringLiteral("photo_5.jpg"));
+        QCOMPARE(withFiles->attachments.at(1).fileName, QStringLiteral("a.pdf"));
+        QCOMPARE(withFiles->attachments.at(1).mimeType, QStringLiteral("application/pdf"));
+        // Slack: file_share messages carry files; other subtypes do not count.
+        QJsonObject share = slackMessage("U1", "C1", "1.1", "");
+        QJsonObject event = share.value("event").toObject();
+        event.insert("subtype", "file_share");
+        event.insert("files", QJsonArray{QJsonObject{{"id", "F1"}, {"name", "x.csv"}, {"mimetype", "text/csv"}, {"size", 12},
+                                                     {"url_private_download", "https://files.slack.test/F1"}}});
+        share.insert("event", event);
+        auto slackFiles = SlackAdapter::parseEvent(share, "UBOT");
+        QVERIFY(slackFiles.has_value());
+        QCOMPARE(slackFiles->attachments.size(), 1);
+        QCOMPARE(slackFiles->attachments.at(0).url, QStringLiteral("https://files.slack.test/F1"));
+        event.insert("subtype", "message_changed");
+        share.insert("event", event);
+        QVERIFY(!SlackAdapter::parseEvent(share, "UBOT"));
+    }
+
+    // Files both ways on Telegram: a message's files are fetched into the Kin's uploads and reach the model (text
+    // inlined), failures become [System: …] notes; attach_file sends a workspace file with the answer as its caption.
+    void filesBothWays()
+    {
+        FakeTelegramServer tg(kToken);
+        QVERIFY(tg.listen());
+        KinFixture f([&](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = createChannel(f, kinId).value("id").toString();
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
+        ContactDraft draft;
+        draft.name = QStringLiteral("Cleo");
+        draft.type = QStringLiteral("human");
+        auto contact = f.server.platform().contacts().create(draft);
+        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        Database &db = f.server.platform().database();
+        const QString workspace = f.server.platform().kins().resolve(kinId)->workspacePath;
+        QVERIFY(QDir().mkpath(workspace));
+        QFile report(workspace + "/report.txt");
+        QVERIFY(report.open(QIODevice::WriteOnly));
+        report.write("The quarterly report.");
+        report.close();
+
+        // attach_file outside a channel turn, or outside the allowed places: refused.
+        QVERIFY(f.runTool("attach_file", kinId, {{"path", "report.txt"}}).value("error").toString().contains("does not answer a channel message"));
+        QVERIFY(f.runTool("attach_file", kinId, {{"path", "../../../../etc/hostname"}}).contains("error"));
+        QVERIFY(f.runTool("attach_file", kinId, {{"path", "missing.txt"}}).value("error").toString().contains("No file"));
+
+        tg.addFile("doc-1", "hello from the file");
+        QJsonObject msg = update(66, 66, 9, {}).value("message").toObject();
+        msg.remove("text");
+        msg.insert("caption", "see attached");
+        msg.insert("document", QJsonObject{{"file_id", "doc-1"}, {"file_name", "notes.txt"}, {"mime_type", "text/plain"}});
+        msg.insert("photo", QJsonArray{QJsonObject{{"file_id", "gone"}, {"file_size", 10}}});
+        msg.insert("audio", QJsonObject{{"file_id", "huge"}, {"file_name", "long.mp3"}, {"file_size", 30 * 1024 * 1024}});
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("a1"), QStringLiteral("attach_file"), R"({"path":"report.txt"})"}}));
+        f.fake.enqueue(FakeReply::text({"Here it is."}));
+        QCOMPARE(postUpdate(f, id, secret, {{"message", msg}}).status, 200);
+        QVERIFY(tg.waitForCalls("sendDocument", 1));
+        const FakeTelegramServer::Call sent = tg.calls("sendDocument").first();
+        QCOMPARE(sent.body.value("caption").toString(), QStringLiteral("Here it is."));
+        QCOMPARE(sent.body.value("chat_id").toString(), QStringLiteral("66"));
+        QCOMPARE(sent.body.value("reply_parameters").toObject().value("message_id").toInt(), 9);
+        QCOMPARE(sent.fileName, QStringLiteral("report.txt"));
+        QCOMPARE(sent.fileBytes, QByteArray("The quarterly report."));
+        QCOMPARE(sent.fileType, QStringLiteral("text/plain"));
+        QTest::qWait(200);
+        QCOMPARE(tg.calls("sendMessage").size(), 0); // the text went as the caption
+        QCOMPARE(channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt(), 1);
+
+        // What the model saw: the file inlined, a note for each file that could not be fetched.
+        const QByteArray request = QJsonDocument(f.fake.chatRequests().first().json).toJson();
+        QVERIFY2(request.contains("[telegram:Cleo] see attached"), request.constData());
+        QVERIFY(request.contains("notes.txt"));
+        QVERIFY(request.contains("hello from the file"));
+        QVERIFY(request.contains("[System: the file \\\"photo_9.jpg\\\" could not be fetched: Telegram getFile failed: Bad Request: invalid file_id]"));
+        QVERIFY(request.contains("[System: the file \\\"long.mp3\\\" could not be fetched: The file is larger than 20 MB]"));
+        QCOMPARE(rowCount(db, "SELECT count(*) FROM files WHERE kin_id = ? AND original_name = 'notes.txt' AND uploaded_by IS NULL "
+                              "AND message_id IS NOT NULL", {kinId}),
+                 1);
+        QVERIFY(!tg.calls("<download>").isEmpty());
+        QCOMPARE(tg.calls("<download>").first().token, kToken);
+
+        // A platform that cannot send files says so to the Kin (Slack here).
+        QVERIFY(!f.server.platform().channels().adapter("slack")->sendsFiles());
     }
 
     void sendsInChunksReplyingWithTheFirst()
@@ -1072,6 +1178,22 @@ private Q_SLOTS:
                                 10000));
         QCOMPARE(sl.of("chat.postMessage").last().body.value("thread_ts").toString(), QStringLiteral("1700.0004"));
         QCOMPARE(rowCount(f.server.platform().database(), "SELECT count(*) FROM queue_items WHERE content = '[slack:Una] question'"), 1);
+
+        // A shared file is fetched with the bot token and reaches the model.
+        QJsonObject share = slackMessage("U1", "C1", "1700.0005", "stock list");
+        QJsonObject shareEvent = share.value("event").toObject();
+        shareEvent.insert("subtype", "file_share");
+        shareEvent.insert("files", QJsonArray{QJsonObject{{"id", "F1"}, {"name", "stock.csv"}, {"mimetype", "text/csv"}, {"size", 15},
+                                                          {"url_private_download", sl.baseUrl() + "files/F1"}}});
+        share.insert("event", shareEvent);
+        f.fake.enqueue(FakeReply::text({"Three teas."}));
+        const int requestsBefore = int(f.fake.chatRequests().size());
+        QCOMPARE(postSlack(f, id, secret, share, now).status, 200);
+        QCOMPARE(nextOutcome(inbound, 2), QStringLiteral("queued"));
+        QVERIFY(f.fake.waitForChatRequests(requestsBefore + 1));
+        const QByteArray withFile = QJsonDocument(f.fake.chatRequests().last().json).toJson();
+        QVERIFY2(withFile.contains("stock.csv") && withFile.contains("tea,3"), withFile.constData());
+        QVERIFY(QTest::qWaitFor([&] { return sl.of("chat.postMessage").last().body.value("text") == "Three teas."; }, 10000));
 
         // Delete: both secrets leave the vault.
         QCOMPARE(f.api->del(channelPath(id)).status, 200);

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -22,6 +23,24 @@ struct ChannelConnection
     QString webhookSecret; // the secret the platform must present on our public webhook route
 };
 
+// A file that came with a platform message; fetched with ChannelAdapter::download.
+struct IncomingAttachment
+{
+    QString platformFileId;
+    QString mimeType;  // "" = unknown (sniffed when stored)
+    QString fileName;  // "" = none given
+    qint64 fileSize = 0; // 0 = unknown
+    QString url;       // where the platform serves it, when the message says (Slack)
+};
+
+// A file sent with a Kin's answer (staged by the attach_file tool).
+struct OutgoingAttachment
+{
+    QString path; // absolute
+    QString mimeType;
+    QString fileName;
+};
+
 // A message from the platform (engine.md §9.1).
 struct IncomingChannelMessage
 {
@@ -31,6 +50,7 @@ struct IncomingChannelMessage
     QString platformMessageId;
     QString platformChatId;
     QString content;
+    QList<IncomingAttachment> attachments;
 };
 
 struct OutgoingChannelMessage
@@ -38,6 +58,7 @@ struct OutgoingChannelMessage
     QString chatId;
     QString content;
     QString replyToMessageId; // empty: not a reply
+    QList<OutgoingAttachment> attachments;
 };
 
 struct ChannelBotInfo
@@ -75,6 +96,14 @@ public:
     // The bot behind the credentials; an error when they are not valid (validateConfig + getBotInfo of the reference).
     virtual void botInfo(const ChannelConnection &c, std::function<void(Result<ChannelBotInfo>)> done) = 0;
     virtual void typing(const ChannelConnection &c, const QString &chatId) { Q_UNUSED(c) Q_UNUSED(chatId) }
+    // The bytes of a file that came with a message (at most maxBytes; more is an error).
+    virtual void download(const ChannelConnection &c, const IncomingAttachment &a, qint64 maxBytes, std::function<void(Result<QByteArray>)> done)
+    {
+        Q_UNUSED(c) Q_UNUSED(a) Q_UNUSED(maxBytes)
+        done(ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("Files from %1 cannot be downloaded yet").arg(platform())));
+    }
+    // Whether send() delivers OutgoingChannelMessage::attachments (otherwise they are named in the text).
+    virtual bool sendsFiles() const { return false; }
 
 protected:
     void deliver(const QString &channelId, const IncomingChannelMessage &m) const

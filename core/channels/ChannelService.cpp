@@ -7,6 +7,7 @@
 #include "engine/MessageStore.h"
 #include "engine/QueueStore.h"
 #include "engine/TurnContext.h"
+#include "files/UploadStore.h"
 #include "events/EventBus.h"
 #include "kins/KinService.h"
 #include "log/Logger.h"
@@ -17,6 +18,7 @@
 #include "vault/VaultService.h"
 
 #include <QJsonDocument>
+#include <QPointer>
 #include <QRegularExpression>
 
 namespace kinbot {
@@ -480,7 +482,7 @@ void ChannelService::reply(const ChannelRecord &c, const QString &chatId, const 
     auto conn = connectionFor(c);
     if (!adapter || !conn)
         return;
-    adapter->send(conn.value(), {chatId, text, replyTo}, [this, id = c.id](Result<QString> r) {
+    adapter->send(conn.value(), {chatId, text, replyTo, {}}, [this, id = c.id](Result<QString> r) {
         if (!r)
             m_d.logger.warn(kModule, QStringLiteral("Channel message could not be sent"),
                             {{QStringLiteral("channelId"), id}, {QStringLiteral("error"), r.error().message}});
@@ -550,11 +552,62 @@ void ChannelService::handleIncoming(const QString &channelId, const IncomingChan
         return;
     }
 
+    if (!m.attachments.isEmpty())
+        return fetchAttachmentsThenQueue(c, sender.name, m);
+    queueIncoming(c, sender.name, m, {}, {});
+}
+
+void ChannelService::fetchAttachmentsThenQueue(const ChannelRecord &c, const QString &senderName, const IncomingChannelMessage &m)
+{
+    ChannelAdapter *adapter = m_adapters.find(c.platform);
+    auto conn = connectionFor(c);
+    struct Gathering
+    {
+        int pending = 0;
+        QStringList fileIds;
+        QStringList notes;
+    };
+    auto g = std::make_shared<Gathering>();
+    const QList<IncomingAttachment> files = m.attachments.mid(0, kMaxAttachments);
+    if (m.attachments.size() > kMaxAttachments)
+        g->notes << QStringLiteral("[System: %1 more file(s) were not kept: at most %2 per message]").arg(m.attachments.size() - kMaxAttachments).arg(kMaxAttachments);
+    if (!adapter || !conn) {
+        g->notes << QStringLiteral("[System: the files of this message could not be fetched]");
+        return queueIncoming(c, senderName, m, {}, g->notes);
+    }
+    g->pending = int(files.size());
+    QPointer<ChannelService> self(this);
+    for (int i = 0; i < files.size(); ++i) {
+        const IncomingAttachment a = files.at(i);
+        adapter->download(conn.value(), a, kMaxAttachmentBytes, [self, c, senderName, m, g, a, i](Result<QByteArray> data) {
+            if (!self)
+                return;
+            const QString name = a.fileName.isEmpty() ? QStringLiteral("file_%1").arg(i + 1) : a.fileName;
+            if (!data) {
+                g->notes << QStringLiteral("[System: the file \"%1\" could not be fetched: %2]").arg(name, data.error().message);
+            } else if (auto stored = self->m_d.uploads.store(c.kinId, QString(), name, data.value()); !stored) {
+                g->notes << QStringLiteral("[System: the file \"%1\" could not be kept: %2]").arg(name, stored.error().message);
+            } else {
+                g->fileIds << stored->id;
+            }
+            if (--g->pending == 0)
+                self->queueIncoming(c, senderName, m, g->fileIds, g->notes);
+        });
+    }
+}
+
+void ChannelService::queueIncoming(const ChannelRecord &c, const QString &senderName, const IncomingChannelMessage &m, const QStringList &fileIds,
+                                   const QStringList &notes)
+{
+    const QString channelId = c.id;
     QueueItem item;
     item.id = ids::uuid();
     item.kinId = c.kinId;
     item.messageType = QStringLiteral("channel");
-    item.content = QStringLiteral("[%1:%2] %3").arg(c.platform, sender.name, m.content);
+    item.content = QStringLiteral("[%1:%2] %3").arg(c.platform, senderName, m.content);
+    if (!notes.isEmpty())
+        item.content += QStringLiteral("\n") + notes.join(QLatin1Char('\n'));
+    item.fileIds = fileIds;
     item.sourceType = QStringLiteral("channel");
     item.sourceId = c.id;
     item.priority = kPriority;
@@ -574,7 +627,7 @@ void ChannelService::handleIncoming(const QString &channelId, const IncomingChan
         if (auto conn = connectionFor(c))
             adapter->typing(conn.value(), m.platformChatId);
     m_d.bus.toKin(c.kinId, QStringLiteral("channel:message-received"),
-                  {{QStringLiteral("channelId"), c.id}, {QStringLiteral("platform"), c.platform}, {QStringLiteral("sender"), sender.name}});
+                  {{QStringLiteral("channelId"), c.id}, {QStringLiteral("platform"), c.platform}, {QStringLiteral("sender"), senderName}});
     Q_EMIT inboundHandled(channelId, QStringLiteral("queued"));
 }
 
@@ -598,6 +651,7 @@ const ChannelService::Origin *ChannelService::liveOrigin(const QString &channelO
 
 void ChannelService::onTurnFinished(const QString &kinId, const QString &sessionId, const QString &messageId)
 {
+    const QList<OutgoingAttachment> files = m_staged.take(messageId);
     if (!sessionId.isEmpty() || messageId.isEmpty() || m_origins.isEmpty())
         return;
     auto row = m_d.messages.find(kinId, messageId);
@@ -608,9 +662,29 @@ void ChannelService::onTurnFinished(const QString &kinId, const QString &session
         return;
     const QString content = row.value()->content.trimmed();
     auto channel = get(origin->channelId);
-    if (content.isEmpty() || !channel || !channel->active())
+    if ((content.isEmpty() && files.isEmpty()) || !channel || !channel->active())
         return;
-    deliver(channel.value(), {origin->chatId, content, origin->platformMessageId}, messageId, [](Result<QString>) {});
+    deliver(channel.value(), {origin->chatId, content, origin->platformMessageId, files}, messageId, [](Result<QString>) {});
+}
+
+Result<QString> ChannelService::stageAttachment(const QString &kinId, const QString &channelOriginId, const QString &turnMessageId,
+                                                const OutgoingAttachment &file)
+{
+    const Origin *origin = liveOrigin(channelOriginId, kinId);
+    if (!origin || turnMessageId.isEmpty())
+        return ApiError::notFound(QStringLiteral("CHANNEL_NOT_FOUND"),
+                                  QStringLiteral("This turn does not answer a channel message: there is no chat to send the file to"));
+    auto channel = get(origin->channelId);
+    if (!channel)
+        return channel.error();
+    ChannelAdapter *adapter = m_adapters.find(channel->platform);
+    if (!adapter || !adapter->sendsFiles())
+        return ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("Files cannot be sent on %1 yet").arg(channel->platform));
+    QList<OutgoingAttachment> &staged = m_staged[turnMessageId];
+    if (staged.size() >= kMaxAttachments)
+        return ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("At most %1 files per answer").arg(kMaxAttachments));
+    staged.append(file);
+    return channel->platform;
 }
 
 TurnContextPart ChannelService::promptContext(const TurnContextRequest &r) const
@@ -698,7 +772,7 @@ void ChannelService::sendMessage(const QString &channelId, const QString &chatId
         return done(ApiError::conflict(QStringLiteral("CHANNEL_INACTIVE"), QStringLiteral("The channel is not active")));
     if (chatId.trimmed().isEmpty() || text.trimmed().isEmpty())
         return done(ApiError::validation(QStringLiteral("chat id and message are required")));
-    deliver(channel.value(), {chatId.trimmed(), text.trimmed(), {}}, messageId, std::move(done));
+    deliver(channel.value(), {chatId.trimmed(), text.trimmed(), {}, {}}, messageId, std::move(done));
 }
 
 void ChannelService::deliver(const ChannelRecord &c, const OutgoingChannelMessage &m, const QString &messageId,

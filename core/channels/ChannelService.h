@@ -21,6 +21,7 @@ class KinService;
 class Logger;
 class MessageStore;
 class NotificationService;
+class UploadStore;
 class VaultService;
 struct QueueItem;
 struct TurnContextPart;
@@ -63,6 +64,8 @@ public:
     static constexpr qint64 kOriginTtlMs = 300000;    // CHANNEL_PENDING_ORIGIN_TTL
     static constexpr qint64 kMaxWebhookBytes = 1024 * 1024;
     static constexpr qint64 kSlackWindowMs = 300 * 1000;
+    static constexpr int kMaxAttachments = 10;                    // per message, each way
+    static constexpr qint64 kMaxAttachmentBytes = 20LL * 1024 * 1024; // Telegram's bot download limit
 
     using Enqueue = std::function<Result<QueueItem>(QueueItem)>;
 
@@ -78,6 +81,7 @@ public:
         MessageStore &messages;
         Logger &logger;
         Enqueue enqueue;
+        UploadStore &uploads; // files that come with channel messages
     };
 
     explicit ChannelService(Deps deps, QObject *parent = nullptr);
@@ -127,6 +131,11 @@ public:
     // What the Kin's prompt says about channels (main turns): "## External channels" (its active channels and how to
     // write for them) and, for a follow-up turn whose answer will go to a chat, "## Channel origin context".
     TurnContextPart promptContext(const TurnContextRequest &request) const;
+    // attach_file: a file for the answer of the running turn (its assistant message id), which must descend from a
+    // live channel message of this Kin on a platform that can send files. VALIDATION_ERROR, CHANNEL_NOT_FOUND
+    // (no live origin), ATTACHMENT_ERROR (the platform cannot send files, too many files).
+    Result<QString> stageAttachment(const QString &kinId, const QString &channelOriginId, const QString &turnMessageId,
+                                    const OutgoingAttachment &file);
     // The sender of a live channel message: {platform, platform user id}, or nullopt.
     std::optional<QPair<QString, QString>> originSender(const QString &channelOriginId) const;
     // The chats a channel has talked with, most recent first: [{chatId, received, sent, lastActivityAt, lastSender}].
@@ -172,6 +181,11 @@ private:
     void dropSecret(const ChannelRecord &c);
     void announce(const QString &type, const ChannelRecord &c, const QJsonObject &extra = {});
     void pruneOrigins();
+    // Downloads the message's files into the Kin's uploads, then queues it (with the fileIds, and a [System: …]
+    // note for each file that could not be fetched).
+    void fetchAttachmentsThenQueue(const ChannelRecord &c, const QString &senderName, const IncomingChannelMessage &m);
+    void queueIncoming(const ChannelRecord &c, const QString &senderName, const IncomingChannelMessage &m, const QStringList &fileIds,
+                       const QStringList &notes);
     // The live origin of a message of this Kin's (its channel belongs to the Kin), else nullptr.
     const Origin *liveOrigin(const QString &channelOriginId, const QString &kinId) const;
 
@@ -181,6 +195,7 @@ private:
     QString m_publicUrl;
     // channelOriginId → where the answers of that message's turn and its follow-ups go, for kOriginTtlMs.
     QHash<QString, Origin> m_origins;
+    QHash<QString, QList<OutgoingAttachment>> m_staged; // a turn's assistant message id → files for its answer
     // Activation attempts by channel: an activation that finishes after a later activate/deactivate/remove is stale.
     struct Generation
     {

@@ -1,5 +1,6 @@
 #include "channels/SlackAdapter.h"
 
+#include "channels/ChannelDownload.h"
 #include "channels/MessageChunks.h"
 #include "crypto/Crypto.h"
 
@@ -81,7 +82,9 @@ std::optional<IncomingChannelMessage> SlackAdapter::parseEvent(const QJsonObject
     if (payload.value(QStringLiteral("type")).toString() != QLatin1String("event_callback"))
         return std::nullopt;
     const QJsonObject e = payload.value(QStringLiteral("event")).toObject();
-    if (e.value(QStringLiteral("type")).toString() != QLatin1String("message") || e.contains(QStringLiteral("subtype"))
+    // Plain messages, and messages sharing files (subtype file_share); edits, joins, bots' posts… are not for the Kin.
+    if (e.value(QStringLiteral("type")).toString() != QLatin1String("message")
+        || (e.contains(QStringLiteral("subtype")) && e.value(QStringLiteral("subtype")).toString() != QLatin1String("file_share"))
         || e.contains(QStringLiteral("bot_id")))
         return std::nullopt;
     IncomingChannelMessage m;
@@ -89,9 +92,26 @@ std::optional<IncomingChannelMessage> SlackAdapter::parseEvent(const QJsonObject
     m.platformMessageId = e.value(QStringLiteral("ts")).toString();
     m.platformChatId = e.value(QStringLiteral("channel")).toString();
     m.content = e.value(QStringLiteral("text")).toString();
-    if (m.platformUserId.isEmpty() || m.platformUserId == botUserId || m.platformChatId.isEmpty() || m.content.trimmed().isEmpty())
+    for (const QJsonValue &v : e.value(QStringLiteral("files")).toArray()) {
+        const QJsonObject f = v.toObject();
+        const QString url = f.value(QStringLiteral("url_private_download")).toString();
+        if (url.isEmpty())
+            continue;
+        m.attachments << IncomingAttachment{f.value(QStringLiteral("id")).toString(), f.value(QStringLiteral("mimetype")).toString(),
+                                            f.value(QStringLiteral("name")).toString(), qint64(f.value(QStringLiteral("size")).toDouble()), url};
+    }
+    if (m.platformUserId.isEmpty() || m.platformUserId == botUserId || m.platformChatId.isEmpty()
+        || (m.content.trimmed().isEmpty() && m.attachments.isEmpty()))
         return std::nullopt;
     return m;
+}
+
+void SlackAdapter::download(const ChannelConnection &c, const IncomingAttachment &a, qint64 maxBytes, std::function<void(Result<QByteArray>)> done)
+{
+    if (a.fileSize > maxBytes)
+        return done(ApiError::badRequest(QStringLiteral("FILE_TOO_LARGE"), QStringLiteral("The file is larger than %1 MB").arg(maxBytes / (1024 * 1024))));
+    channels::fetchBytes(m_network, a.url, {{QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + c.botToken.toUtf8()}}, maxBytes,
+                         120000, c.botToken, this, std::move(done));
 }
 
 void SlackAdapter::send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done)

@@ -29,6 +29,8 @@ public:
     ChannelPlatformMeta meta() const override { return {QStringLiteral("Slack"), QStringLiteral("#4A154B")}; }
     void start(const ChannelConnection &c, std::function<void(Status)> done) override;
     void stop(const QString &channelId) override { m_botUsers.remove(channelId); }
+    // url_private_download with the bot token as bearer.
+    void download(const ChannelConnection &c, const IncomingAttachment &a, qint64 maxBytes, std::function<void(Result<QByteArray>)> done) override;
     void send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done) override;
     void botInfo(const ChannelConnection &c, std::function<void(Result<ChannelBotInfo>)> done) override;
 

@@ -1,6 +1,10 @@
 #include "channels/TelegramAdapter.h"
 
+#include "channels/ChannelDownload.h"
 #include "channels/MessageChunks.h"
+
+#include <QFile>
+#include <QHttpMultiPart>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,6 +18,8 @@ namespace kinbot {
 namespace {
 
 constexpr int kCallTimeoutMs = 15000;
+constexpr int kUploadTimeoutMs = 120000;
+constexpr int kDownloadTimeoutMs = 120000;
 
 QString idText(const QJsonValue &v)
 {
@@ -45,6 +51,33 @@ TelegramAdapter::~TelegramAdapter()
         stop(id);
 }
 
+// The Bot API's answer → its result, or its description as the error (never quoting the token).
+static void settle(QNetworkReply *reply, const QString &method, const QString &token, const std::function<void(Result<QJsonValue>)> &done)
+{
+    reply->deleteLater();
+    const QByteArray body = reply->readAll();
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (answer.value(QStringLiteral("ok")).toBool())
+        return done(answer.value(QStringLiteral("result")));
+    QString why = answer.value(QStringLiteral("description")).toString();
+    if (why.isEmpty())
+        why = reply->error() != QNetworkReply::NoError ? reply->errorString() : QStringLiteral("unexpected answer");
+    // Qt's error strings may quote the URL, which holds the token: it never reaches a status message or a log.
+    if (!token.isEmpty())
+        why.replace(token, QStringLiteral("<token>"));
+    done(ApiError::badRequest(QStringLiteral("TELEGRAM_ERROR"), QStringLiteral("Telegram %1 failed: %2").arg(method, why)));
+}
+
+// The reply goes when the caller does (no answer for a caller that is gone).
+static void tieTo(QNetworkReply *reply, QObject *context)
+{
+    QObject::connect(context, &QObject::destroyed, reply, [reply] {
+        QObject::disconnect(reply, &QNetworkReply::finished, nullptr, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    });
+}
+
 void TelegramAdapter::call(const QString &token, const QString &method, const QJsonObject &params, int timeoutMs, QObject *context,
                            Done done)
 {
@@ -52,26 +85,41 @@ void TelegramAdapter::call(const QString &token, const QString &method, const QJ
     req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     req.setTransferTimeout(timeoutMs);
     QNetworkReply *reply = m_network.post(req, QJsonDocument(params).toJson(QJsonDocument::Compact));
-    QObject::connect(reply, &QNetworkReply::finished, context, [reply, method, token, done = std::move(done)] {
-        reply->deleteLater();
-        const QByteArray body = reply->readAll();
-        const QJsonObject answer = QJsonDocument::fromJson(body).object();
-        if (answer.value(QStringLiteral("ok")).toBool())
-            return done(answer.value(QStringLiteral("result")));
-        QString why = answer.value(QStringLiteral("description")).toString();
-        if (why.isEmpty())
-            why = reply->error() != QNetworkReply::NoError ? reply->errorString() : QStringLiteral("unexpected answer");
-        // Qt's error strings may quote the URL, which holds the token: it never reaches a status message or a log.
-        if (!token.isEmpty())
-            why.replace(token, QStringLiteral("<token>"));
-        done(ApiError::badRequest(QStringLiteral("TELEGRAM_ERROR"), QStringLiteral("Telegram %1 failed: %2").arg(method, why)));
-    });
-    // The caller went away before the answer: the reply goes too.
-    QObject::connect(context, &QObject::destroyed, reply, [reply] {
-        QObject::disconnect(reply, &QNetworkReply::finished, nullptr, nullptr); // no answer for a caller that is gone
-        reply->abort();
-        reply->deleteLater();
-    });
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, method, token, done = std::move(done)] { settle(reply, method, token, done); });
+    tieTo(reply, context);
+}
+
+void TelegramAdapter::upload(const QString &token, const QString &method, const QJsonObject &fields, const QString &fileField,
+                             const OutgoingAttachment &file, QObject *context, Done done)
+{
+    auto *device = new QFile(file.path);
+    if (!device->open(QIODevice::ReadOnly)) {
+        delete device;
+        return done(ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("The file %1 cannot be read").arg(file.fileName)));
+    }
+    auto *multi = new QHttpMultiPart(QHttpMultiPart::FormDataType);
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        QHttpPart part;
+        part.setHeader(QNetworkRequest::ContentDispositionHeader, QStringLiteral("form-data; name=\"%1\"").arg(it.key()));
+        part.setBody(it.value().isString() ? it.value().toString().toUtf8()
+                                           : it.value().isObject() ? QJsonDocument(it.value().toObject()).toJson(QJsonDocument::Compact)
+                                                                   : QJsonValue(it.value()).toVariant().toString().toUtf8());
+        multi->append(part);
+    }
+    QHttpPart filePart;
+    QString safeName = file.fileName;
+    safeName.replace(QLatin1Char('"'), QLatin1Char('_'));
+    filePart.setHeader(QNetworkRequest::ContentDispositionHeader, QStringLiteral("form-data; name=\"%1\"; filename=\"%2\"").arg(fileField, safeName));
+    filePart.setHeader(QNetworkRequest::ContentTypeHeader, file.mimeType.isEmpty() ? QStringLiteral("application/octet-stream") : file.mimeType);
+    filePart.setBodyDevice(device);
+    device->setParent(multi);
+    multi->append(filePart);
+    QNetworkRequest req(QUrl(m_apiUrl + QStringLiteral("/bot") + token + QLatin1Char('/') + method));
+    req.setTransferTimeout(kUploadTimeoutMs);
+    QNetworkReply *reply = m_network.post(req, multi);
+    multi->setParent(reply);
+    QObject::connect(reply, &QNetworkReply::finished, context, [reply, method, token, done = std::move(done)] { settle(reply, method, token, done); });
+    tieTo(reply, context);
 }
 
 void TelegramAdapter::botInfo(const ChannelConnection &c, std::function<void(Result<ChannelBotInfo>)> done)
@@ -178,7 +226,26 @@ std::optional<IncomingChannelMessage> TelegramAdapter::parseUpdate(const QJsonOb
     if (text.isEmpty())
         text = msg.value(QStringLiteral("caption")).toString();
     const QJsonObject from = msg.value(QStringLiteral("from")).toObject();
-    if (text.isEmpty() || from.isEmpty() || from.value(QStringLiteral("is_bot")).toBool())
+    QList<IncomingAttachment> files;
+    // A photo comes in several sizes: the largest one. Documents, audio, voice notes, videos: the file itself.
+    const QJsonArray sizes = msg.value(QStringLiteral("photo")).toArray();
+    if (!sizes.isEmpty()) {
+        const QJsonObject largest = sizes.last().toObject();
+        files << IncomingAttachment{largest.value(QStringLiteral("file_id")).toString(), QStringLiteral("image/jpeg"),
+                                    QStringLiteral("photo_%1.jpg").arg(idText(msg.value(QStringLiteral("message_id")))),
+                                    qint64(largest.value(QStringLiteral("file_size")).toDouble()), {}};
+    }
+    for (const char *kind : {"document", "audio", "voice", "video", "video_note", "animation"}) {
+        const QJsonObject f = msg.value(QLatin1String(kind)).toObject();
+        if (f.isEmpty() || (qstrcmp(kind, "document") == 0 && msg.contains(QStringLiteral("animation"))))
+            continue;
+        QString name = f.value(QStringLiteral("file_name")).toString();
+        if (name.isEmpty())
+            name = QStringLiteral("%1_%2").arg(QLatin1String(kind), idText(msg.value(QStringLiteral("message_id"))));
+        files << IncomingAttachment{f.value(QStringLiteral("file_id")).toString(), f.value(QStringLiteral("mime_type")).toString(), name,
+                                    qint64(f.value(QStringLiteral("file_size")).toDouble()), {}};
+    }
+    if ((text.isEmpty() && files.isEmpty()) || from.isEmpty() || from.value(QStringLiteral("is_bot")).toBool())
         return std::nullopt;
     IncomingChannelMessage m;
     m.platformUserId = idText(from.value(QStringLiteral("id")));
@@ -189,6 +256,7 @@ std::optional<IncomingChannelMessage> TelegramAdapter::parseUpdate(const QJsonOb
     m.platformMessageId = idText(msg.value(QStringLiteral("message_id")));
     m.platformChatId = idText(msg.value(QStringLiteral("chat")).toObject().value(QStringLiteral("id")));
     m.content = text;
+    m.attachments = files;
     if (m.platformUserId.isEmpty() || m.platformChatId.isEmpty())
         return std::nullopt;
     return m;
@@ -197,9 +265,56 @@ std::optional<IncomingChannelMessage> TelegramAdapter::parseUpdate(const QJsonOb
 void TelegramAdapter::send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done)
 {
     QStringList chunks = channels::chunkMessage(m.content, kMaxMessageChars);
-    if (chunks.isEmpty())
+    if (chunks.isEmpty() && m.attachments.isEmpty())
         return done(ApiError::validation(QStringLiteral("Nothing to send")));
-    sendChunks(c, m, chunks, {}, std::move(done));
+    if (m.attachments.isEmpty())
+        return sendChunks(c, m, chunks, {}, std::move(done));
+    // Files first; the first carries the text as its caption when the text is short enough, else the text follows.
+    const bool captioned = !m.content.trimmed().isEmpty() && m.content.trimmed().size() <= kMaxCaptionChars;
+    sendFiles(c, m, m.attachments, captioned ? m.content.trimmed() : QString(), captioned ? QStringList() : chunks, {}, std::move(done));
+}
+
+void TelegramAdapter::sendFiles(const ChannelConnection &c, const OutgoingChannelMessage &m, QList<OutgoingAttachment> files, QString caption,
+                                QStringList chunks, QString firstId, std::function<void(Result<QString>)> done)
+{
+    if (files.isEmpty())
+        return sendChunks(c, m, chunks, firstId, std::move(done));
+    const OutgoingAttachment file = files.takeFirst();
+    const bool photo = file.mimeType == QLatin1String("image/jpeg") || file.mimeType == QLatin1String("image/png")
+                       || file.mimeType == QLatin1String("image/webp");
+    QJsonObject fields{{QStringLiteral("chat_id"), m.chatId}};
+    if (!caption.isEmpty())
+        fields.insert(QStringLiteral("caption"), caption);
+    bool ok = false;
+    const qint64 replyTo = m.replyToMessageId.toLongLong(&ok);
+    if (firstId.isEmpty() && ok)
+        fields.insert(QStringLiteral("reply_parameters"),
+                      QJsonObject{{QStringLiteral("message_id"), replyTo}, {QStringLiteral("allow_sending_without_reply"), true}});
+    const QString method = photo ? QStringLiteral("sendPhoto") : QStringLiteral("sendDocument");
+    upload(c.botToken, method, fields, photo ? QStringLiteral("photo") : QStringLiteral("document"), file, this,
+           [this, c, m, files, chunks, firstId, done](Result<QJsonValue> r) {
+               if (!r)
+                   return done(r.error());
+               const QString id = firstId.isEmpty() ? idText(r->toObject().value(QStringLiteral("message_id"))) : firstId;
+               sendFiles(c, m, files, {}, chunks, id, done);
+           });
+}
+
+void TelegramAdapter::download(const ChannelConnection &c, const IncomingAttachment &a, qint64 maxBytes,
+                               std::function<void(Result<QByteArray>)> done)
+{
+    if (a.fileSize > maxBytes)
+        return done(ApiError::badRequest(QStringLiteral("FILE_TOO_LARGE"), QStringLiteral("The file is larger than %1 MB").arg(maxBytes / (1024 * 1024))));
+    call(c.botToken, QStringLiteral("getFile"), {{QStringLiteral("file_id"), a.platformFileId}}, kCallTimeoutMs, this,
+         [this, c, maxBytes, done](Result<QJsonValue> r) {
+             if (!r)
+                 return done(r.error());
+             const QString path = r->toObject().value(QStringLiteral("file_path")).toString();
+             if (path.isEmpty())
+                 return done(ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("Telegram gave no path for the file")));
+             channels::fetchBytes(m_network, m_apiUrl + QStringLiteral("/file/bot") + c.botToken + QLatin1Char('/') + path, {}, maxBytes,
+                                  kDownloadTimeoutMs, c.botToken, this, done);
+         });
 }
 
 void TelegramAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,

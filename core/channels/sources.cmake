@@ -4,6 +4,7 @@ set(KINBOT_CHANNELS_SOURCES
   engine/tools/ChannelTools.cpp engine/tools/ChannelTools.h
   channels/Channel.cpp channels/Channel.h
   channels/ChannelAdapter.h
+  channels/ChannelDownload.cpp channels/ChannelDownload.h
   channels/ChannelService.cpp channels/ChannelService.h
   channels/ChannelStore.cpp channels/ChannelStore.h
   channels/MessageChunks.cpp channels/MessageChunks.h

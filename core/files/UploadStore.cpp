@@ -59,7 +59,7 @@ Result<UploadedFile> UploadStore::store(const QString &kinId, const QString &use
     if (Status st = files::writeAtomically(path, data, QStringLiteral("file")); !st)
         return st.error();
     auto ins = m_db.run(QStringLiteral("INSERT INTO files (%1) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)").arg(kColumns),
-                        {f.id, kinId, userId, f.originalName, f.storedPath, f.mimeType, f.size, f.createdAt});
+                        {f.id, kinId, userId.isEmpty() ? QVariant() : QVariant(userId), f.originalName, f.storedPath, f.mimeType, f.size, f.createdAt});
     if (!ins) {
         QFile::remove(path);
         return ins.error();

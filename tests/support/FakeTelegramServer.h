@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QHash>
 #include <QQueue>
 #include <QString>
 
@@ -24,7 +25,10 @@ public:
     {
         QString token;
         QString method;
-        QJsonObject body;
+        QJsonObject body; // JSON body, or the text fields of a multipart one (JSON-looking values parsed)
+        QString fileName; // multipart: the file's name, type and bytes
+        QString fileType;
+        QByteArray fileBytes;
     };
 
     explicit FakeTelegramServer(QString validToken, QObject *parent = nullptr);
@@ -34,6 +38,8 @@ public:
     QString baseUrl() const;
     // An Update; its update_id is assigned here.
     void pushUpdate(const QJsonObject &update);
+    // A file the bot can fetch (getFile, then /file/bot<token>/<file_path>).
+    void addFile(const QString &fileId, const QByteArray &bytes) { m_files.insert(fileId, bytes); }
     // Calls of one method (all when empty), oldest first.
     QList<Call> calls(const QString &method = {}) const;
     bool waitForCalls(const QString &method, int count, int timeoutMs = 10000) const;
@@ -48,6 +54,7 @@ private:
     QString m_validToken;
     QList<Call> m_calls;
     QQueue<QJsonObject> m_updates;
+    QHash<QString, QByteArray> m_files;
     QList<std::shared_ptr<Held>> m_held;
     qint64 m_nextUpdateId = 1000;
     qint64 m_nextMessageId = 500;

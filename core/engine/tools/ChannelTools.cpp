@@ -3,6 +3,12 @@
 #include "channels/ChannelService.h"
 #include "engine/ToolRegistry.h"
 #include "engine/tools/ToolSchema.h"
+#include "kins/KinService.h"
+#include "util/Files.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 namespace kinbot {
 
@@ -42,9 +48,10 @@ QJsonObject idOnly()
 
 } // namespace
 
-void registerChannelTools(ToolRegistry &registry, ChannelService &channels)
+void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinService &kins, const QString &dataDir)
 {
     ChannelService *cs = &channels;
+    KinService *ks = &kins;
 
     registry.add({QStringLiteral("list_channels"), QStringLiteral("channels"),
                   QStringLiteral("List your channels (Telegram, Slack…): the outside platforms people reach you through."),
@@ -99,6 +106,49 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels)
                                               return done(error(sent.error().message));
                                           done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("platform_message_id"), sent.value()}});
                                       });
+                  }});
+
+    registry.add({QStringLiteral("attach_file"), QStringLiteral("channels"),
+                  QStringLiteral("Send a file with your answer to the channel message you are answering (Telegram). Call it before "
+                                 "writing the answer; the file goes out with it. A path relative to your workspace, or a file of the "
+                                 "data dir (uploads, stored files)."),
+                  toolschema::object({{QStringLiteral("path"), prop(QStringLiteral("string"), QStringLiteral("The file"))},
+                                      {QStringLiteral("file_name"), prop(QStringLiteral("string"), QStringLiteral("The name shown (default: the file's)"))}},
+                                     {QStringLiteral("path")}),
+                  ToolDefinition::MainOnly, false, false,
+                  [cs, ks, dataDir](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+                      const QString given = args.value(QStringLiteral("path")).toString().trimmed();
+                      auto kin = ks->resolve(ctx.kinId);
+                      if (given.isEmpty() || !kin)
+                          return done(error(QStringLiteral("path is required")));
+                      const QString workspace = QDir(kin->workspacePath).canonicalPath();
+                      const QFileInfo info(QDir::isAbsolutePath(given) ? given : QDir(kin->workspacePath).filePath(given));
+                      const QString real = info.canonicalFilePath(); // symlinks resolved: no way out of the allowed roots
+                      const auto inside = [&real](const QString &root) {
+                          return !root.isEmpty() && real.startsWith(root + QLatin1Char('/'));
+                      };
+                      if (real.isEmpty() || !info.isFile())
+                          return done(error(QStringLiteral("No file at %1").arg(given)));
+                      if (!inside(workspace) && !inside(QDir(dataDir).canonicalPath()))
+                          return done(error(QStringLiteral("Only files of your workspace or of the data dir can be sent")));
+                      if (info.size() > ChannelService::kMaxAttachmentBytes)
+                          return done(error(QStringLiteral("The file is larger than %1 MB").arg(ChannelService::kMaxAttachmentBytes / (1024 * 1024))));
+                      QFile f(real);
+                      const QByteArray head = f.open(QIODevice::ReadOnly) ? f.read(4096) : QByteArray();
+                      OutgoingAttachment file;
+                      file.path = real;
+                      file.fileName = files::displayName(args.value(QStringLiteral("file_name")).toString().trimmed().isEmpty()
+                                                             ? info.fileName()
+                                                             : args.value(QStringLiteral("file_name")).toString().trimmed());
+                      file.mimeType = files::mimeTypeOf(file.fileName, head);
+                      auto staged = cs->stageAttachment(ctx.kinId, ctx.channelOriginId, ctx.messageId, file);
+                      if (!staged)
+                          return done(error(staged.error().message));
+                      done(QJsonObject{{QStringLiteral("success"), true},
+                                       {QStringLiteral("file_name"), file.fileName},
+                                       {QStringLiteral("mime_type"), file.mimeType},
+                                       {QStringLiteral("size"), info.size()},
+                                       {QStringLiteral("message"), QStringLiteral("The file will be sent to %1 with your answer.").arg(staged.value())}});
                   }});
 
     // Opt-in (toolConfig.enabledOptInTools): a Kin that manages its own channels.
