@@ -94,6 +94,47 @@ int countEvents(const SseClient &sse, const char *type)
     return n;
 }
 
+// A known sender: a contact with a Telegram id → the contact's id ("" on failure).
+QString addKnownSender(KinFixture &f, const QString &name, const QString &telegramId)
+{
+    ContactDraft draft;
+    draft.name = name;
+    draft.type = QStringLiteral("human");
+    auto contact = f.server.platform().contacts().create(draft);
+    if (!contact || !f.server.platform().contacts().addPlatformId(contact->id, "telegram", telegramId))
+        return {};
+    return contact->id;
+}
+
+// A Kin "Relay" with an active Telegram channel in webhook mode over the fake Bot API, and a known sender: Cleo,
+// Telegram user 66.
+struct ActiveTelegram
+{
+    FakeTelegramServer tg{kToken};
+    std::unique_ptr<KinFixture> fixture;
+    QString providerId, kinId, channelId, contactId;
+    QByteArray secret; // what the webhook route wants
+
+    bool start()
+    {
+        if (!tg.listen())
+            return false;
+        fixture = std::make_unique<KinFixture>([this](ServerConfig &c) {
+            c.telegramApiUrl = tg.baseUrl();
+            c.publicUrl = QStringLiteral("https://kinbot.example.test");
+        });
+        KinFixture &f = *fixture;
+        providerId = f.addProvider();
+        kinId = f.addKin(QStringLiteral("Relay"), providerId).value("id").toString();
+        channelId = createChannel(f, kinId).value("id").toString();
+        if (channelOf(f.api->postJson(channelPath(channelId, "/activate"), {})).value("status").toString() != QLatin1String("active"))
+            return false;
+        secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
+        contactId = addKnownSender(f, QStringLiteral("Cleo"), QStringLiteral("66"));
+        return !contactId.isEmpty();
+    }
+};
+
 // Waits for the service to deal with one more inbound message → its outcome.
 QString nextOutcome(QSignalSpy &spy, int before)
 {
@@ -252,21 +293,12 @@ private Q_SLOTS:
     // inlined), failures become [System: …] notes; attach_file sends a workspace file with the answer as its caption.
     void filesBothWays()
     {
-        FakeTelegramServer tg(kToken);
-        QVERIFY(tg.listen());
-        KinFixture f([&](ServerConfig &c) {
-            c.telegramApiUrl = tg.baseUrl();
-            c.publicUrl = QStringLiteral("https://kinbot.example.test");
-        });
-        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
-        const QString id = createChannel(f, kinId).value("id").toString();
-        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
-        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
-        ContactDraft draft;
-        draft.name = QStringLiteral("Cleo");
-        draft.type = QStringLiteral("human");
-        auto contact = f.server.platform().contacts().create(draft);
-        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        ActiveTelegram t;
+        QVERIFY(t.start());
+        KinFixture &f = *t.fixture;
+        FakeTelegramServer &tg = t.tg;
+        const QString kinId = t.kinId, id = t.channelId;
+        const QByteArray secret = t.secret;
         Database &db = f.server.platform().database();
         const QString workspace = f.server.platform().kins().resolve(kinId)->workspacePath;
         QVERIFY(QDir().mkpath(workspace));
@@ -803,23 +835,12 @@ private Q_SLOTS:
 
     void replyOriginExpires()
     {
-        FakeTelegramServer tg(kToken);
-        QVERIFY(tg.listen());
-        KinFixture f([&](ServerConfig &c) {
-            c.telegramApiUrl = tg.baseUrl();
-            c.publicUrl = QStringLiteral("https://kinbot.example.test");
-        });
-        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
-        const QString id = createChannel(f, kinId).value("id").toString();
-        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
-        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
-        // A known sender (linked directly, no approval round).
-        ContactDraft draft;
-        draft.name = QStringLiteral("Cleo");
-        draft.type = QStringLiteral("human");
-        auto contact = f.server.platform().contacts().create(draft);
-        QVERIFY(contact);
-        QVERIFY(f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        ActiveTelegram t;
+        QVERIFY(t.start());
+        KinFixture &f = *t.fixture;
+        FakeTelegramServer &tg = t.tg;
+        const QString kinId = t.kinId, id = t.channelId;
+        const QByteArray secret = t.secret;
 
         // The Kin takes longer than CHANNEL_PENDING_ORIGIN_TTL (on the clock): its answer is kept, not sent.
         f.fake.enqueue(FakeReply::text({"Too ", "late."}).chunkDelayMs(400));
@@ -847,24 +868,14 @@ private Q_SLOTS:
     // "## Known contacts", the speaker's notes, and "## Channel origin context" on the follow-up.
     void followUpsReachTheChatAndPromptBlocks()
     {
-        FakeTelegramServer tg(kToken);
-        QVERIFY(tg.listen());
-        KinFixture f([&](ServerConfig &c) {
-            c.telegramApiUrl = tg.baseUrl();
-            c.publicUrl = QStringLiteral("https://kinbot.example.test");
-        });
-        const QString providerId = f.addProvider();
-        const QString kinId = f.addKin(QStringLiteral("Relay"), providerId).value("id").toString();
-        const QString expertId = f.addKin(QStringLiteral("Expert"), providerId).value("id").toString();
-        const QString id = createChannel(f, kinId).value("id").toString();
-        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
-        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
-        ContactDraft draft;
-        draft.name = QStringLiteral("Cleo");
-        draft.type = QStringLiteral("human");
-        auto contact = f.server.platform().contacts().create(draft);
-        QVERIFY(contact);
-        QVERIFY(f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        ActiveTelegram t;
+        QVERIFY(t.start());
+        KinFixture &f = *t.fixture;
+        FakeTelegramServer &tg = t.tg;
+        const QString kinId = t.kinId, id = t.channelId;
+        const QByteArray secret = t.secret;
+        const QString expertId = f.addKin(QStringLiteral("Expert"), t.providerId).value("id").toString();
+        const auto contact = f.server.platform().contacts().get(t.contactId);
         QVERIFY(f.server.platform().contacts().setNote(contact->id, expertId, "global", "Loves green tea"));
         QVERIFY(f.server.platform().contacts().setNote(contact->id, expertId, "private", "Expert's secret opinion"));
         auto sse = f.openSse();
@@ -961,21 +972,11 @@ private Q_SLOTS:
     // A channel turn that spawns a task hands its origin to the task: the task's result turn answers the chat.
     void taskSpawnedFromAChannelTurnCarriesItsOrigin()
     {
-        FakeTelegramServer tg(kToken);
-        QVERIFY(tg.listen());
-        KinFixture f([&](ServerConfig &c) {
-            c.telegramApiUrl = tg.baseUrl();
-            c.publicUrl = QStringLiteral("https://kinbot.example.test");
-        });
-        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
-        const QString id = createChannel(f, kinId).value("id").toString();
-        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
-        const QByteArray secret = tg.calls("setWebhook").first().body.value("secret_token").toString().toLatin1();
-        ContactDraft draft;
-        draft.name = QStringLiteral("Cleo");
-        draft.type = QStringLiteral("human");
-        auto contact = f.server.platform().contacts().create(draft);
-        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        ActiveTelegram t;
+        QVERIFY(t.start());
+        KinFixture &f = *t.fixture;
+        const QString kinId = t.kinId, id = t.channelId;
+        const QByteArray secret = t.secret;
         auto sse = f.openSse();
 
         // The channel turn spawns an await task; a contact without shared notes brings the PRIORITY instruction.
@@ -1046,11 +1047,7 @@ private Q_SLOTS:
 
         // list_channel_conversations: the chats from the message links, most recent first, with the last sender.
         const QByteArray secret = ChannelService::webhookSecretFor(kToken, id).toLatin1();
-        ContactDraft draft;
-        draft.name = QStringLiteral("Cleo");
-        draft.type = QStringLiteral("human");
-        auto contact = f.server.platform().contacts().create(draft);
-        QVERIFY(contact && f.server.platform().contacts().addPlatformId(contact->id, "telegram", "66"));
+        QVERIFY(!addKnownSender(f, QStringLiteral("Cleo"), QStringLiteral("66")).isEmpty());
         f.fake.setDefaultReply(FakeReply::text({"ok"}));
         QCOMPARE(postUpdate(f, id, secret, update(66, 66, 1, "hello")).status, 200);
         QVERIFY(QTest::qWaitFor([&] { return channelOf(f.api->get(channelPath(id))).value("messagesSent").toInt() == 1; }, 10000));

@@ -50,7 +50,7 @@ struct IncomingChannelMessage
     QString platformMessageId;
     QString platformChatId;
     QString content;
-    QList<IncomingAttachment> attachments;
+    QList<IncomingAttachment> attachments = {};
 };
 
 struct OutgoingChannelMessage
@@ -58,7 +58,7 @@ struct OutgoingChannelMessage
     QString chatId;
     QString content;
     QString replyToMessageId; // empty: not a reply
-    QList<OutgoingAttachment> attachments;
+    QList<OutgoingAttachment> attachments = {};
 };
 
 struct ChannelBotInfo

@@ -40,6 +40,26 @@ Result<ChannelRecord> ownChannel(const ChannelService &channels, const QString &
     return c;
 }
 
+// A tool that acts on one of the calling Kin's channels (channel_id): the body runs with it, or the tool answers why not.
+using ChannelToolBody = std::function<void(const ChannelRecord &c, const ToolContext &ctx, const QJsonObject &args, ToolDone done)>;
+auto onOwnChannel(const ChannelService *cs, ChannelToolBody body)
+{
+    return [cs, body = std::move(body)](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
+        auto c = ownChannel(*cs, ctx.kinId, args);
+        if (!c)
+            return done(error(c.error().message));
+        body(c.value(), ctx, args, std::move(done));
+    };
+}
+
+// The channel after a change, or the error.
+void answerChannel(const Result<ChannelRecord> &r, const ToolDone &done)
+{
+    if (!r)
+        return done(error(r.error().message));
+    done(brief(r.value()));
+}
+
 QJsonObject idOnly()
 {
     return toolschema::object({{QStringLiteral("channel_id"), prop(QStringLiteral("string"), QStringLiteral("The channel"))}},
@@ -73,18 +93,15 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinS
                                       {QStringLiteral("limit"), prop(QStringLiteral("integer"), QStringLiteral("At most this many chats (1-50, default 20)"))}},
                                      {QStringLiteral("channel_id")}),
                   ToolDefinition::MainOnly, false, false,
-                  [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
-                      auto chats = cs->conversations(c->id, qBound(1, args.value(QStringLiteral("limit")).toInt(20), 50));
+                  onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &, const QJsonObject &args, ToolDone done) {
+                      auto chats = cs->conversations(c.id, qBound(1, args.value(QStringLiteral("limit")).toInt(20), 50));
                       if (!chats)
                           return done(error(chats.error().message));
-                      done(QJsonObject{{QStringLiteral("channel_id"), c->id},
-                                       {QStringLiteral("platform"), c->platform},
+                      done(QJsonObject{{QStringLiteral("channel_id"), c.id},
+                                       {QStringLiteral("platform"), c.platform},
                                        {QStringLiteral("conversations"), chats.value()},
                                        {QStringLiteral("count"), chats->size()}});
-                  }});
+                  })});
 
     registry.add({QStringLiteral("send_channel_message"), QStringLiteral("channels"),
                   QStringLiteral("Send a message to a chat of one of your active channels, on your own initiative. Replies to messages that "
@@ -94,19 +111,16 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinS
                                       {QStringLiteral("message"), prop(QStringLiteral("string"), QStringLiteral("The text to send"))}},
                                      {QStringLiteral("channel_id"), QStringLiteral("chat_id"), QStringLiteral("message")}),
                   ToolDefinition::MainOnly, false, false,
-                  [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
+                  onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
                       const QJsonValue chat = args.value(QStringLiteral("chat_id"));
                       const QString chatId = chat.isDouble() ? QString::number(qint64(chat.toDouble())) : chat.toString();
-                      cs->sendMessage(c->id, chatId, args.value(QStringLiteral("message")).toString(), ctx.messageId,
+                      cs->sendMessage(c.id, chatId, args.value(QStringLiteral("message")).toString(), ctx.messageId,
                                       [done](Result<QString> sent) {
                                           if (!sent)
                                               return done(error(sent.error().message));
                                           done(QJsonObject{{QStringLiteral("success"), true}, {QStringLiteral("platform_message_id"), sent.value()}});
                                       });
-                  }});
+                  })});
 
     registry.add({QStringLiteral("attach_file"), QStringLiteral("channels"),
                   QStringLiteral("Send a file with your answer to the channel message you are answering (Telegram). Call it before "
@@ -181,11 +195,7 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinS
                                   return done(error(made.error().message));
                               if (!args.value(QStringLiteral("activate")).toBool(true))
                                   return done(brief(made.value()));
-                              cs->activate(made->id, [done](Result<ChannelRecord> r) {
-                                  if (!r)
-                                      return done(error(r.error().message));
-                                  done(brief(r.value()));
-                              });
+                              cs->activate(made->id, [done](Result<ChannelRecord> r) { answerChannel(r, done); });
                           }};
     create.sensitiveArgs = {QStringLiteral("bot_token"), QStringLiteral("signing_secret")};
     registry.add(std::move(create));
@@ -200,10 +210,7 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinS
                                                    {QStringLiteral("description"), QStringLiteral("Only these chats are heard; [] hears all")}}}},
                                      {QStringLiteral("channel_id")}),
                   ToolDefinition::MainOnly, true, false,
-                  [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
+                  onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &, const QJsonObject &args, ToolDone done) {
                       ChannelDraft p;
                       if (args.contains(QStringLiteral("name")))
                           p.name = args.value(QStringLiteral("name")).toString();
@@ -211,46 +218,27 @@ void registerChannelTools(ToolRegistry &registry, ChannelService &channels, KinS
                           const QStringList ids = toolschema::strings(args.value(QStringLiteral("allowed_chat_ids")));
                           p.allowedChatIds = ids.isEmpty() ? std::optional<QStringList>() : std::optional<QStringList>(ids);
                       }
-                      auto r = cs->update(c->id, p);
-                      if (!r)
-                          return done(error(r.error().message));
-                      done(brief(r.value()));
-                  }});
+                      answerChannel(cs->update(c.id, p), done);
+                  })});
 
     registry.add({QStringLiteral("delete_channel"), QStringLiteral("channels"),
                   QStringLiteral("Delete one of your channels: it is disconnected and its credentials leave the vault."), idOnly(),
-                  ToolDefinition::MainOnly, true, false, [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
-                      if (Status st = cs->remove(c->id); !st)
+                  ToolDefinition::MainOnly, true, false, onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &, const QJsonObject &, ToolDone done) {
+                      if (Status st = cs->remove(c.id); !st)
                           return done(error(st.error().message));
                       done(QJsonObject{{QStringLiteral("success"), true}});
-                  }});
+                  })});
 
     registry.add({QStringLiteral("activate_channel"), QStringLiteral("channels"), QStringLiteral("Connect one of your channels to its platform."),
-                  idOnly(), ToolDefinition::MainOnly, false, false, [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
-                      cs->activate(c->id, [done](Result<ChannelRecord> r) {
-                          if (!r)
-                              return done(error(r.error().message));
-                          done(brief(r.value()));
-                      });
-                  }});
+                  idOnly(), ToolDefinition::MainOnly, false, false, onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &, const QJsonObject &, ToolDone done) {
+                      cs->activate(c.id, [done](Result<ChannelRecord> r) { answerChannel(r, done); });
+                  })});
 
     registry.add({QStringLiteral("deactivate_channel"), QStringLiteral("channels"),
                   QStringLiteral("Disconnect one of your channels (messages sent to it are ignored until it is activated again)."), idOnly(),
-                  ToolDefinition::MainOnly, false, false, [cs](const ToolContext &ctx, const QJsonObject &args, ToolDone done) {
-                      auto c = ownChannel(*cs, ctx.kinId, args);
-                      if (!c)
-                          return done(error(c.error().message));
-                      auto r = cs->deactivate(c->id);
-                      if (!r)
-                          return done(error(r.error().message));
-                      done(brief(r.value()));
-                  }});
+                  ToolDefinition::MainOnly, false, false, onOwnChannel(cs, [cs](const ChannelRecord &c, const ToolContext &, const QJsonObject &, ToolDone done) {
+                      answerChannel(cs->deactivate(c.id), done);
+                  })});
 }
 
 } // namespace kinbot
