@@ -23,6 +23,7 @@
 #include <QHttpServerResponder>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QUrlQuery>
 #include <QDir>
 #include <QFile>
 
@@ -157,6 +158,10 @@ struct FakeSlack
         server.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             const QString method = request.url().path().mid(1);
             calls.append({method, QJsonDocument::fromJson(request.body()).object()});
+            if (method.startsWith(QLatin1String("upload/"))) { // an external upload URL: no token, the bytes
+                uploads.insert(method.mid(7), request.body());
+                return responder.write("OK", "text/plain");
+            }
             if (method.startsWith(QLatin1String("files/"))) { // url_private_download: the bot's bearer token only
                 if (request.value("Authorization") != "Bearer xoxb-valid")
                     return responder.write(QHttpServerResponder::StatusCode::Forbidden);
@@ -168,6 +173,13 @@ struct FakeSlack
                     answer = {{"ok", true}, {"user", "kinbot"}, {"user_id", "UBOT"}, {"team", "Test"}};
                 else if (method == QLatin1String("chat.postMessage"))
                     answer = {{"ok", true}, {"ts", QStringLiteral("1700000000.%1").arg(++nextTs)}};
+                else if (method == QLatin1String("files.getUploadURLExternal")) {
+                    const QUrlQuery form(QString::fromUtf8(request.body()));
+                    calls.last().body = {{"filename", form.queryItemValue("filename")}, {"length", form.queryItemValue("length")}};
+                    const QString id = QStringLiteral("F%1").arg(++nextTs);
+                    answer = {{"ok", true}, {"file_id", id}, {"upload_url", baseUrl() + "upload/" + id}};
+                } else if (method == QLatin1String("files.completeUploadExternal"))
+                    answer = {{"ok", true}, {"files", request.body().isEmpty() ? QJsonArray() : QJsonDocument::fromJson(request.body()).object().value("files").toArray()}};
                 else
                     answer = {{"ok", false}, {"error", "unknown_method"}};
             }
@@ -188,6 +200,7 @@ struct FakeSlack
     QHttpServer server;
     quint16 port = 0;
     QList<Call> calls;
+    QHash<QString, QByteArray> uploads; // file id → bytes received on its upload URL
     int nextTs = 0;
 };
 
@@ -346,9 +359,6 @@ private Q_SLOTS:
                  1);
         QVERIFY(!tg.calls("<download>").isEmpty());
         QCOMPARE(tg.calls("<download>").first().token, kToken);
-
-        // A platform that cannot send files says so to the Kin (Slack here).
-        QVERIFY(!f.server.platform().channels().adapter("slack")->sendsFiles());
     }
 
     void sendsInChunksReplyingWithTheFirst()
@@ -1191,6 +1201,31 @@ private Q_SLOTS:
         const QByteArray withFile = QJsonDocument(f.fake.chatRequests().last().json).toJson();
         QVERIFY2(withFile.contains("stock.csv") && withFile.contains("tea,3"), withFile.constData());
         QVERIFY(QTest::qWaitFor([&] { return sl.of("chat.postMessage").last().body.value("text") == "Three teas."; }, 10000));
+
+        // attach_file on Slack: the external upload, shared in the thread with the answer as its comment.
+        const QString workspace = f.server.platform().kins().resolve(kinId)->workspacePath;
+        QVERIFY(QDir().mkpath(workspace));
+        QFile chart(workspace + "/chart.csv");
+        QVERIFY(chart.open(QIODevice::WriteOnly));
+        chart.write("month,teas\njan,3\n");
+        chart.close();
+        f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("a1"), QStringLiteral("attach_file"), R"({"path":"chart.csv"})"}}));
+        f.fake.enqueue(FakeReply::text({"Here is the chart."}));
+        const int postsBefore = int(sl.of("chat.postMessage").size());
+        QCOMPARE(postSlack(f, id, secret, slackMessage("U1", "C1", "1700.0006", "chart please"), now).status, 200);
+        QVERIFY(QTest::qWaitFor([&] { return !sl.of("files.completeUploadExternal").isEmpty(); }, 10000));
+        const QJsonObject asked = sl.of("files.getUploadURLExternal").first().body;
+        QCOMPARE(asked.value("filename").toString(), QStringLiteral("chart.csv"));
+        QCOMPARE(asked.value("length").toString(), QStringLiteral("17"));
+        const QJsonObject shared = sl.of("files.completeUploadExternal").first().body;
+        const QString fileId = shared.value("files").toArray().at(0).toObject().value("id").toString();
+        QCOMPARE(sl.uploads.value(fileId), QByteArray("month,teas\njan,3\n"));
+        QCOMPARE(shared.value("files").toArray().at(0).toObject().value("title").toString(), QStringLiteral("chart.csv"));
+        QCOMPARE(shared.value("channel_id").toString(), QStringLiteral("C1"));
+        QCOMPARE(shared.value("thread_ts").toString(), QStringLiteral("1700.0006"));
+        QCOMPARE(shared.value("initial_comment").toString(), QStringLiteral("Here is the chart."));
+        QTest::qWait(200);
+        QCOMPARE(int(sl.of("chat.postMessage").size()), postsBefore); // the text went as the comment
 
         // Delete: both secrets leave the vault.
         QCOMPARE(f.api->del(channelPath(id)).status, 200);

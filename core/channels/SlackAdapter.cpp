@@ -4,7 +4,10 @@
 #include "channels/MessageChunks.h"
 #include "crypto/Crypto.h"
 
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QUrlQuery>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 
@@ -30,11 +33,21 @@ QByteArray SlackAdapter::signature(const QByteArray &signingSecret, const QByteA
 
 void SlackAdapter::call(const QString &token, const QString &method, const QJsonObject &params, Done done)
 {
+    post(token, method, QJsonDocument(params).toJson(QJsonDocument::Compact), QByteArrayLiteral("application/json; charset=utf-8"), std::move(done));
+}
+
+void SlackAdapter::callForm(const QString &token, const QString &method, const QUrlQuery &params, Done done)
+{
+    post(token, method, params.toString(QUrl::FullyEncoded).toUtf8(), QByteArrayLiteral("application/x-www-form-urlencoded"), std::move(done));
+}
+
+void SlackAdapter::post(const QString &token, const QString &method, const QByteArray &body, const QByteArray &contentType, Done done)
+{
     QNetworkRequest req(QUrl(m_apiUrl + QLatin1Char('/') + method));
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=utf-8"));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     req.setTransferTimeout(kCallTimeoutMs);
-    QNetworkReply *reply = m_network.post(req, QJsonDocument(params).toJson(QJsonDocument::Compact));
+    QNetworkReply *reply = m_network.post(req, body);
     connect(reply, &QNetworkReply::finished, this, [reply, method, done = std::move(done)] {
         reply->deleteLater();
         const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
@@ -117,9 +130,62 @@ void SlackAdapter::download(const ChannelConnection &c, const IncomingAttachment
 void SlackAdapter::send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done)
 {
     QStringList chunks = channels::chunkMessage(m.content, kMaxMessageChars);
-    if (chunks.isEmpty())
+    if (chunks.isEmpty() && m.attachments.isEmpty())
         return done(ApiError::validation(QStringLiteral("Nothing to send")));
-    sendChunks(c, m, chunks, {}, std::move(done));
+    if (m.attachments.isEmpty())
+        return sendChunks(c, m, chunks, {}, std::move(done));
+    uploadFiles(c, m, m.attachments, {}, std::move(done));
+}
+
+// Slack's external upload: for each file an upload URL (files.getUploadURLExternal), the bytes POSTed there, then one
+// files.completeUploadExternal shares them all in the chat (the thread), with the text as the comment when it fits.
+void SlackAdapter::uploadFiles(const ChannelConnection &c, const OutgoingChannelMessage &m, QList<OutgoingAttachment> files,
+                               QJsonArray uploaded, std::function<void(Result<QString>)> done)
+{
+    if (files.isEmpty()) {
+        const QString text = m.content.trimmed();
+        const bool comment = !text.isEmpty() && text.size() <= kMaxMessageChars;
+        QJsonObject params{{QStringLiteral("files"), uploaded}, {QStringLiteral("channel_id"), m.chatId}};
+        if (!m.replyToMessageId.isEmpty())
+            params.insert(QStringLiteral("thread_ts"), m.replyToMessageId);
+        if (comment)
+            params.insert(QStringLiteral("initial_comment"), text);
+        const QString firstId = uploaded.first().toObject().value(QStringLiteral("id")).toString();
+        return call(c.botToken, QStringLiteral("files.completeUploadExternal"), params,
+                    [this, c, m, comment, firstId, done](Result<QJsonObject> r) {
+                        if (!r)
+                            return done(r.error());
+                        sendChunks(c, m, comment ? QStringList() : channels::chunkMessage(m.content, kMaxMessageChars), firstId, done);
+                    });
+    }
+    const OutgoingAttachment file = files.takeFirst();
+    QFile f(file.path);
+    if (!f.open(QIODevice::ReadOnly))
+        return done(ApiError::badRequest(QStringLiteral("ATTACHMENT_ERROR"), QStringLiteral("The file %1 cannot be read").arg(file.fileName)));
+    const QByteArray bytes = f.readAll();
+    QUrlQuery params;
+    params.addQueryItem(QStringLiteral("filename"), file.fileName);
+    params.addQueryItem(QStringLiteral("length"), QString::number(bytes.size()));
+    callForm(c.botToken, QStringLiteral("files.getUploadURLExternal"), params,
+             [this, c, m, files, uploaded, file, bytes, done](Result<QJsonObject> r) mutable {
+                 if (!r)
+                     return done(r.error());
+                 const QString fileId = r->value(QStringLiteral("file_id")).toString();
+                 QNetworkRequest req(QUrl(r->value(QStringLiteral("upload_url")).toString()));
+                 req.setHeader(QNetworkRequest::ContentTypeHeader, file.mimeType.isEmpty() ? QByteArrayLiteral("application/octet-stream")
+                                                                                          : file.mimeType.toUtf8());
+                 req.setTransferTimeout(120000);
+                 QNetworkReply *reply = m_network.post(req, bytes);
+                 connect(reply, &QNetworkReply::finished, this, [this, reply, c, m, files, uploaded, file, fileId, done]() mutable {
+                     reply->deleteLater();
+                     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                     if (reply->error() != QNetworkReply::NoError || status != 200)
+                         return done(ApiError::badRequest(QStringLiteral("SLACK_ERROR"),
+                                                          QStringLiteral("Slack refused the upload of %1 (HTTP %2)").arg(file.fileName).arg(status)));
+                     uploaded.append(QJsonObject{{QStringLiteral("id"), fileId}, {QStringLiteral("title"), file.fileName}});
+                     uploadFiles(c, m, files, uploaded, done);
+                 });
+             });
 }
 
 void SlackAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,

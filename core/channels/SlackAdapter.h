@@ -3,12 +3,14 @@
 #include "channels/ChannelAdapter.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonValue>
 #include <QObject>
 
 #include <optional>
 
 class QNetworkAccessManager;
+class QUrlQuery;
 
 namespace kinbot {
 
@@ -30,6 +32,8 @@ public:
     void start(const ChannelConnection &c, std::function<void(Status)> done) override;
     void stop(const QString &channelId) override { m_botUsers.remove(channelId); }
     // url_private_download with the bot token as bearer.
+    // Files go through Slack's external upload (files.getUploadURLExternal, the bytes, files.completeUploadExternal).
+    bool sendsFiles() const override { return true; }
     void download(const ChannelConnection &c, const IncomingAttachment &a, qint64 maxBytes, std::function<void(Result<QByteArray>)> done) override;
     void send(const ChannelConnection &c, const OutgoingChannelMessage &m, std::function<void(Result<QString>)> done) override;
     void botInfo(const ChannelConnection &c, std::function<void(Result<ChannelBotInfo>)> done) override;
@@ -43,6 +47,10 @@ public:
 private:
     using Done = std::function<void(Result<QJsonObject>)>;
     void call(const QString &token, const QString &method, const QJsonObject &params, Done done);
+    void callForm(const QString &token, const QString &method, const QUrlQuery &params, Done done);
+    void post(const QString &token, const QString &method, const QByteArray &body, const QByteArray &contentType, Done done);
+    void uploadFiles(const ChannelConnection &c, const OutgoingChannelMessage &m, QList<OutgoingAttachment> files, QJsonArray uploaded,
+                     std::function<void(Result<QString>)> done);
     void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
                     std::function<void(Result<QString>)> done);
     struct Identity
