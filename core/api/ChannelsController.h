@@ -32,6 +32,12 @@ public:
     void telegramWebhook(const ExchangePtr &ex);
     // Public: Slack's signature (X-Slack-Signature over the raw body and X-Slack-Request-Timestamp) is the credential.
     void slackWebhook(const ExchangePtr &ex);
+    // Public: Meta's webhook verification (hub.verify_token, the channel's verify token) → the plain-text challenge.
+    void whatsappVerify(const ExchangePtr &ex);
+    // Public: X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret) is the credential.
+    void whatsappWebhook(const ExchangePtr &ex);
+    // Public: the random secret in the webhook URL we registered on the bridge (?secret=, or X-Signal-Secret).
+    void signalWebhook(const ExchangePtr &ex);
 
 private:
     ChannelService &m_channels;
