@@ -108,10 +108,10 @@ void WhatsAppAdapter::send(const ChannelConnection &c, const OutgoingChannelMess
         return done(ApiError::validation(QStringLiteral("Nothing to send")));
     if (c.botToken.isEmpty() || phoneNumberIdOf(c).isEmpty())
         return done(ApiError::validation(QStringLiteral("The access token or the phone number id is missing")));
-    sendChunks(c, m, chunks, {}, std::move(done));
+    sendChunks(c, m, chunks, true, {}, std::move(done));
 }
 
-void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
+void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
                                  std::function<void(Result<QString>)> done)
 {
     if (chunks.isEmpty())
@@ -121,7 +121,7 @@ void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChann
                      {QStringLiteral("to"), m.chatId},
                      {QStringLiteral("type"), QStringLiteral("text")},
                      {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), chunks.takeFirst()}, {QStringLiteral("preview_url"), false}}}};
-    if (firstId.isEmpty() && !m.replyToMessageId.isEmpty())
+    if (first && !m.replyToMessageId.isEmpty())
         body.insert(QStringLiteral("context"), QJsonObject{{QStringLiteral("message_id"), m.replyToMessageId}});
     channels::PlatformCall call;
     call.verb = "POST";
@@ -130,7 +130,7 @@ void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChann
     call.body = QJsonDocument(body);
     call.redact = {c.botToken};
     channels::platformCall(m_network, this, call, kErrorCode, QStringLiteral("WhatsApp send failed"),
-                           [this, c, m, chunks, firstId, done](Result<QJsonDocument> r) {
+                           [this, c, m, chunks, first, firstId, done](Result<QJsonDocument> r) {
                                if (!r)
                                    return done(r.error());
                                const QString id = r->object()
@@ -140,7 +140,7 @@ void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChann
                                                       .toObject()
                                                       .value(QStringLiteral("id"))
                                                       .toString();
-                               sendChunks(c, m, chunks, firstId.isEmpty() ? id : firstId, done);
+                               sendChunks(c, m, chunks, false, first ? id : firstId, done);
                            });
 }
 

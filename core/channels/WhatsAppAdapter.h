@@ -39,7 +39,8 @@ public:
     static QByteArray signature(const QByteArray &appSecret, const QByteArray &body);
 
 private:
-    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
+    // first: the chunk about to go is the first (it alone replies); firstId: the platform's id of the first sent.
+    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
                     std::function<void(Result<QString>)> done);
 
     QNetworkAccessManager &m_network;
