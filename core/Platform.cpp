@@ -28,8 +28,10 @@
 #include "api/WebhooksController.h"
 #include "auth/AccountService.h"
 #include "channels/ChannelService.h"
+#include "channels/SignalAdapter.h"
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
+#include "channels/WhatsAppAdapter.h"
 #include "contacts/ContactPromptBlocks.h"
 #include "auth/ApiKeyService.h"
 #include "auth/InvitationService.h"
@@ -369,6 +371,8 @@ Result<quint16> Platform::start()
                                                                        *m_uploads});
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
     m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
+    m_channels->addAdapter(std::make_unique<WhatsAppAdapter>(*m_network, m_config.whatsappApiUrl));
+    m_channels->addAdapter(std::make_unique<SignalAdapter>(*m_network)); // the bridge's URL is each channel's own
     registerChannelTools(*m_tools, *m_channels, *m_kins, m_config.dataDir);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);

@@ -16,7 +16,9 @@ Result<ChannelDraft> draftOf(const QJsonObject &body)
 {
     ChannelDraft d;
     for (auto [key, slot] : {std::pair{"kinId", &d.kinId}, std::pair{"name", &d.name}, std::pair{"platform", &d.platform},
-                             std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret}}) {
+                             std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret},
+                             std::pair{"phoneNumberId", &d.phoneNumberId}, std::pair{"verifyToken", &d.verifyToken},
+                             std::pair{"appSecret", &d.appSecret}, std::pair{"apiUrl", &d.apiUrl}, std::pair{"phoneNumber", &d.phoneNumber}}) {
         const QJsonValue v = body.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -112,8 +114,11 @@ void ChannelsController::update(const ExchangePtr &ex)
     auto draft = draftOf(body.value());
     if (!draft)
         return ex->fail(draft.error());
-    if (draft->platform || draft->botToken || draft->signingSecret)
-        return ex->fail(ApiError::validation(QStringLiteral("platform, botToken and signingSecret cannot be changed")));
+    if (draft->platform || draft->botToken || draft->signingSecret || draft->phoneNumberId || draft->verifyToken || draft->appSecret
+        || draft->apiUrl || draft->phoneNumber)
+        return ex->fail(ApiError::validation(
+            QStringLiteral("platform and the platform's credentials (botToken, signingSecret, phoneNumberId, verifyToken, appSecret, "
+                           "apiUrl, phoneNumber) cannot be changed")));
     ex->sendResult(m_channels.update(ex->param(QStringLiteral("id")), draft.value()),
                    [this](const ChannelRecord &c) { return Reply::json(QJsonObject{{QStringLiteral("channel"), m_channels.toJson(c)}}); });
 }
@@ -196,6 +201,34 @@ void ChannelsController::slackWebhook(const ExchangePtr &ex)
     ex->sendResult(m_channels.receiveSlack(ex->param(QStringLiteral("channelId")), ex->header("x-slack-request-timestamp"),
                                            ex->header("x-slack-signature"), ex->body()),
                    [](const QJsonObject &o) { return Reply::json(o); });
+}
+
+} // namespace kinbot
+
+namespace kinbot {
+
+void ChannelsController::whatsappVerify(const ExchangePtr &ex)
+{
+    ex->sendResult(m_channels.verifyWhatsApp(ex->param(QStringLiteral("channelId")), ex->queryValue(QStringLiteral("hub.mode")),
+                                             ex->queryValue(QStringLiteral("hub.verify_token")), ex->queryValue(QStringLiteral("hub.challenge"))),
+                   [](const QString &challenge) { return Reply::bytes(challenge.toUtf8(), "text/plain; charset=utf-8"); });
+}
+
+void ChannelsController::whatsappWebhook(const ExchangePtr &ex)
+{
+    if (Status st = m_channels.receiveWhatsApp(ex->param(QStringLiteral("channelId")), ex->header("x-hub-signature-256"), ex->body()); !st)
+        return ex->fail(st.error());
+    ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}}));
+}
+
+void ChannelsController::signalWebhook(const ExchangePtr &ex)
+{
+    QByteArray secret = ex->queryValue(QStringLiteral("secret")).toUtf8();
+    if (secret.isEmpty())
+        secret = ex->header("x-signal-secret");
+    if (Status st = m_channels.receiveSignal(ex->param(QStringLiteral("channelId")), secret, ex->body()); !st)
+        return ex->fail(st.error());
+    ex->send(Reply::json(QJsonObject{{QStringLiteral("ok"), true}}));
 }
 
 } // namespace kinbot

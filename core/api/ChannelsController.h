@@ -7,10 +7,11 @@ namespace kinbot {
 class ChannelService;
 class KinService;
 
-// /api/channels (rest.md §3.6) and the public Telegram webhook. Wire shapes and codes follow the reference, except
-// (docs/channels.md): the Telegram webhook checks X-Telegram-Bot-Api-Secret-Token (401 missing, 403 wrong; the
-// reference checks nothing) and answers 400 INVALID_JSON to a body that is not a JSON object; platforms lists only
-// the adapters this build has.
+// /api/channels (rest.md §3.6) and the public platform webhooks. Wire shapes and codes follow the reference, except
+// (docs/channels.md): every webhook is verified — Telegram's X-Telegram-Bot-Api-Secret-Token, Slack's signature,
+// WhatsApp's X-Hub-Signature-256, Signal's secret in the registered URL (401 missing, 403 wrong; the reference checks
+// none but Slack's, and keeps WhatsApp/Signal behind session auth) — and answers 400 INVALID_JSON to a body that is
+// not a JSON object; WhatsApp's verification errors are JSON envelopes; platforms lists only the adapters this build has.
 class ChannelsController final
 {
 public:
@@ -32,6 +33,12 @@ public:
     void telegramWebhook(const ExchangePtr &ex);
     // Public: Slack's signature (X-Slack-Signature over the raw body and X-Slack-Request-Timestamp) is the credential.
     void slackWebhook(const ExchangePtr &ex);
+    // Public: Meta's webhook verification (hub.verify_token, the channel's verify token) → the plain-text challenge.
+    void whatsappVerify(const ExchangePtr &ex);
+    // Public: X-Hub-Signature-256 (HMAC-SHA256 of the raw body with the app secret) is the credential.
+    void whatsappWebhook(const ExchangePtr &ex);
+    // Public: the random secret in the webhook URL we registered on the bridge (?secret=, or X-Signal-Secret).
+    void signalWebhook(const ExchangePtr &ex);
 
 private:
     ChannelService &m_channels;

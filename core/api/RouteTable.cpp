@@ -166,7 +166,8 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/webhooks/incoming/:webhookId", A::Public, h(c.webhooks, &WebhooksController::incoming), env,
          WebhookService::kMaxPayloadBytes},
         // --- channels; the platform webhooks are public and verified by the platform's secret (Telegram: the
-        // X-Telegram-Bot-Api-Secret-Token set with setWebhook; Slack: the signing secret) ---
+        // X-Telegram-Bot-Api-Secret-Token set with setWebhook; Slack: the signing secret; WhatsApp: the verify token (GET)
+        // and X-Hub-Signature-256 with the app secret (POST); Signal: the random secret in the URL registered on the bridge) ---
         {"GET", "/api/channels", A::Member, h(c.channels, &ChannelsController::list)},
         {"POST", "/api/channels", A::Member, h(c.channels, &ChannelsController::create)},
         {"GET", "/api/channels/platforms", A::Member, h(c.channels, &ChannelsController::platforms)},
@@ -182,6 +183,11 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/channels/telegram/:channelId", A::Public, h(c.channels, &ChannelsController::telegramWebhook), env,
          ChannelService::kMaxWebhookBytes},
         {"POST", "/api/channels/slack/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::slackWebhook), env,
+         ChannelService::kMaxWebhookBytes},
+        {"GET", "/api/channels/whatsapp/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::whatsappVerify), env},
+        {"POST", "/api/channels/whatsapp/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::whatsappWebhook), env,
+         ChannelService::kMaxWebhookBytes},
+        {"POST", "/api/channels/signal/webhook/:channelId", A::Public, h(c.channels, &ChannelsController::signalWebhook), env,
          ChannelService::kMaxWebhookBytes},
         // --- notifications (the caller's own) and human prompts ---
         {"GET", "/api/notifications", A::Member, h(c.notifications, &NotificationsController::list)},

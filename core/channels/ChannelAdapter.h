@@ -21,6 +21,9 @@ struct ChannelConnection
     QJsonObject platformConfig;
     QString publicUrl;     // the server's public URL (ServerConfig::effectivePublicUrl)
     QString webhookSecret; // the secret the platform must present on our public webhook route
+    // Every other secret of the channel, by its platform_config key without "VaultKey" (e.g. "apiUrl" for Signal's
+    // apiUrlVaultKey, "appSecret" for WhatsApp's appSecretVaultKey).
+    QHash<QString, QString> secrets;
 };
 
 // A file that came with a platform message; fetched with ChannelAdapter::download.

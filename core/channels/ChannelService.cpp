@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace kinbot {
 
@@ -48,6 +49,12 @@ QString formattingHint(const QString &platform)
     if (platform == QLatin1String("matrix"))
         return QStringLiteral("plain text or light Markdown; no tables");
     return QStringLiteral("plain text");
+}
+
+// Signal's bridge needs no token; every other platform has one.
+bool usesBotToken(const QString &platform)
+{
+    return platform != QLatin1String("signal");
 }
 
 bool isStartCommand(const QString &text)
@@ -104,11 +111,23 @@ Result<ChannelConnection> ChannelService::connectionFor(const ChannelRecord &c) 
     conn.channelId = c.id;
     conn.platformConfig = c.platformConfig;
     conn.publicUrl = m_publicUrl;
-    auto token = secretOf(c.botTokenVaultKey());
-    if (!token)
-        return token.error();
-    conn.botToken = token.value();
-    conn.webhookSecret = webhookSecretFor(conn.botToken, c.id);
+    if (!c.botTokenVaultKey().isEmpty() || usesBotToken(c.platform)) { // Signal has none
+        auto token = secretOf(c.botTokenVaultKey());
+        if (!token)
+            return token.error();
+        conn.botToken = token.value();
+    }
+    for (auto it = c.platformConfig.begin(); it != c.platformConfig.end(); ++it) {
+        const QString key = it.key();
+        if (!key.endsWith(QLatin1String("VaultKey")) || key == QLatin1String("botTokenVaultKey") || key == QLatin1String("accessTokenVaultKey"))
+            continue;
+        auto secret = secretOf(it.value().toString());
+        if (!secret)
+            return secret.error();
+        conn.secrets.insert(key.chopped(int(qstrlen("VaultKey"))), secret.value());
+    }
+    // A platform that cannot be given a derived secret (Signal) keeps a random one in the vault.
+    conn.webhookSecret = conn.secrets.value(QStringLiteral("webhookSecret"), webhookSecretFor(conn.botToken, c.id));
     return conn;
 }
 
@@ -129,22 +148,46 @@ void ChannelService::start()
 
 Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QString &createdBy)
 {
-    for (auto [v, field] : {std::pair{&d.kinId, "kinId"}, std::pair{&d.name, "name"}, std::pair{&d.platform, "platform"},
-                            std::pair{&d.botToken, "botToken"}})
+    for (auto [v, field] : {std::pair{&d.kinId, "kinId"}, std::pair{&d.name, "name"}, std::pair{&d.platform, "platform"}})
         if (!*v || (*v)->trimmed().isEmpty())
             return ApiError::validation(QStringLiteral("%1 is required").arg(QLatin1String(field)));
+    const QString platform = *d.platform;
+    // The fields each platform needs besides kinId, name and platform.
+    QList<std::pair<const std::optional<QString> *, const char *>> required;
+    if (usesBotToken(platform))
+        required.append({&d.botToken, "botToken"});
+    if (platform == QLatin1String("slack"))
+        required.append({&d.signingSecret, "signingSecret"});
+    if (platform == QLatin1String("whatsapp"))
+        required.append({{&d.phoneNumberId, "phoneNumberId"}, {&d.verifyToken, "verifyToken"}, {&d.appSecret, "appSecret"}});
+    if (platform == QLatin1String("signal"))
+        required.append({{&d.apiUrl, "apiUrl"}, {&d.phoneNumber, "phoneNumber"}});
+    for (auto [v, field] : required)
+        if (!*v || (*v)->trimmed().isEmpty())
+            return ApiError::validation(QStringLiteral("%1 is required for %2").arg(QLatin1String(field), platform));
     if (d.name->trimmed().size() > kMaxName)
         return ApiError::validation(QStringLiteral("name must be at most %1 characters").arg(kMaxName));
-    if (d.botToken->size() > kMaxToken)
-        return ApiError::validation(QStringLiteral("botToken must be at most %1 characters").arg(kMaxToken));
-    const bool slack = *d.platform == QLatin1String("slack");
-    if (slack && (!d.signingSecret || d.signingSecret->trimmed().isEmpty()))
-        return ApiError::validation(QStringLiteral("signingSecret is required for Slack"));
-    if (d.signingSecret && d.signingSecret->size() > kMaxToken)
-        return ApiError::validation(QStringLiteral("signingSecret must be at most %1 characters").arg(kMaxToken));
-    if (!m_adapters.find(*d.platform))
+    for (auto [v, field] : {std::pair{&d.botToken, "botToken"}, std::pair{&d.signingSecret, "signingSecret"},
+                            std::pair{&d.phoneNumberId, "phoneNumberId"}, std::pair{&d.verifyToken, "verifyToken"},
+                            std::pair{&d.appSecret, "appSecret"}, std::pair{&d.apiUrl, "apiUrl"}, std::pair{&d.phoneNumber, "phoneNumber"}})
+        if (*v && (*v)->size() > kMaxToken)
+            return ApiError::validation(QStringLiteral("%1 must be at most %2 characters").arg(QLatin1String(field)).arg(kMaxToken));
+    if (platform == QLatin1String("whatsapp")) {
+        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,32}$"));
+        if (!digits.match(d.phoneNumberId->trimmed()).hasMatch())
+            return ApiError::validation(QStringLiteral("phoneNumberId must be the numeric id of the WhatsApp phone number"));
+    }
+    if (platform == QLatin1String("signal")) {
+        const QUrl url(d.apiUrl->trimmed(), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            return ApiError::validation(QStringLiteral("apiUrl must be the http(s) URL of the signal-cli-rest-api bridge"));
+        static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
+        if (!e164.match(d.phoneNumber->trimmed()).hasMatch())
+            return ApiError::validation(QStringLiteral("phoneNumber must be in E.164 form, e.g. +14155550123"));
+    }
+    if (!m_adapters.find(platform))
         return ApiError::validation(QStringLiteral("Unsupported platform: %1 (available: %2)")
-                                        .arg(*d.platform, m_adapters.platforms().join(QStringLiteral(", "))));
+                                        .arg(platform, m_adapters.platforms().join(QStringLiteral(", "))));
     if (d.allowedChatIds && *d.allowedChatIds && (*d.allowedChatIds)->size() > kMaxAllowedChats)
         return ApiError::validation(QStringLiteral("allowedChatIds has at most %1 entries").arg(kMaxAllowedChats));
     auto kin = m_d.kins.resolve(*d.kinId);
@@ -162,32 +205,58 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
     c.id = ids::uuid();
     c.kinId = kin->id;
     c.name = d.name->trimmed();
-    c.platform = *d.platform;
-    const QString vaultKey = QStringLiteral("channel_%1_%2").arg(c.platform, c.id);
-    c.platformConfig.insert(QStringLiteral("botTokenVaultKey"), vaultKey);
+    c.platform = platform;
     if (d.allowedChatIds && *d.allowedChatIds && !(*d.allowedChatIds)->isEmpty())
         c.platformConfig.insert(QStringLiteral("allowedChatIds"), QJsonArray::fromStringList(**d.allowedChatIds));
     c.autoCreateContacts = d.autoCreateContacts.value_or(false);
     c.createdBy = createdBy == QLatin1String("kin") ? QStringLiteral("kin") : QStringLiteral("user");
     c.createdAt = c.updatedAt = now;
 
-    auto stored = storeSecret(vaultKey, d.botToken->trimmed(), QStringLiteral("Bot token of the %1 channel \"%2\"").arg(c.platform, c.name));
-    if (!stored)
-        return stored.error();
-    QStringList storedIds{stored.value()};
-    if (slack) {
-        const QString signingKey = vaultKey + QStringLiteral("_signing_secret");
-        auto signing = storeSecret(signingKey, d.signingSecret->trimmed(), QStringLiteral("Signing secret of the Slack channel \"%1\"").arg(c.name));
-        if (!signing) {
-            (void)m_d.vault.deleteEntry(stored.value());
-            return signing.error();
-        }
-        storedIds.append(signing.value());
-        c.platformConfig.insert(QStringLiteral("signingSecretVaultKey"), signingKey);
+    // The secrets: vault key (channel_<platform>_<id>[_suffix]) → platform_config key(s) naming it.
+    struct Secret
+    {
+        QString suffix;
+        QString value;
+        QString what;
+        QStringList configKeys;
+    };
+    QList<Secret> secrets;
+    if (d.botToken && !d.botToken->trimmed().isEmpty()) {
+        QStringList keys{QStringLiteral("botTokenVaultKey")};
+        if (platform == QLatin1String("whatsapp"))
+            keys.append(QStringLiteral("accessTokenVaultKey")); // the reference's name for it
+        secrets.append({{}, d.botToken->trimmed(), platform == QLatin1String("whatsapp") ? QStringLiteral("Access token") : QStringLiteral("Bot token"), keys});
     }
-    if (Status st = m_store.insert(c); !st) {
+    if (platform == QLatin1String("slack"))
+        secrets.append({QStringLiteral("_signing_secret"), d.signingSecret->trimmed(), QStringLiteral("Signing secret"), {QStringLiteral("signingSecretVaultKey")}});
+    if (platform == QLatin1String("whatsapp")) {
+        c.platformConfig.insert(QStringLiteral("phoneNumberId"), d.phoneNumberId->trimmed());
+        secrets.append({QStringLiteral("_verify_token"), d.verifyToken->trimmed(), QStringLiteral("Webhook verify token"), {QStringLiteral("verifyTokenVaultKey")}});
+        secrets.append({QStringLiteral("_app_secret"), d.appSecret->trimmed(), QStringLiteral("App secret"), {QStringLiteral("appSecretVaultKey")}});
+    }
+    if (platform == QLatin1String("signal")) {
+        c.platformConfig.insert(QStringLiteral("phoneNumber"), d.phoneNumber->trimmed());
+        secrets.append({QStringLiteral("_api_url"), d.apiUrl->trimmed(), QStringLiteral("Bridge URL"), {QStringLiteral("apiUrlVaultKey")}});
+        secrets.append({QStringLiteral("_webhook_secret"), ids::hexToken(32), QStringLiteral("Webhook secret"), {QStringLiteral("webhookSecretVaultKey")}});
+    }
+    QStringList storedIds;
+    auto rollback = [&] {
         for (const QString &entryId : storedIds)
             (void)m_d.vault.deleteEntry(entryId);
+    };
+    for (const Secret &secret : secrets) {
+        const QString key = QStringLiteral("channel_%1_%2").arg(c.platform, c.id) + secret.suffix;
+        auto stored = storeSecret(key, secret.value, QStringLiteral("%1 of the %2 channel \"%3\"").arg(secret.what, c.platform, c.name));
+        if (!stored) {
+            rollback();
+            return stored.error();
+        }
+        storedIds.append(stored.value());
+        for (const QString &configKey : secret.configKeys)
+            c.platformConfig.insert(configKey, key);
+    }
+    if (Status st = m_store.insert(c); !st) {
+        rollback();
         return st.error();
     }
     announce(QStringLiteral("channel:created"), c, {{QStringLiteral("platform"), c.platform}});

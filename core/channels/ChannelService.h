@@ -35,6 +35,11 @@ struct ChannelDraft
     std::optional<QString> platform; // create only
     std::optional<QString> botToken; // create only
     std::optional<QString> signingSecret; // create only; Slack (required there)
+    std::optional<QString> phoneNumberId; // create only; WhatsApp (required there): the Cloud API's phone number id
+    std::optional<QString> verifyToken;   // create only; WhatsApp (required there): the webhook verification token
+    std::optional<QString> appSecret;     // create only; WhatsApp (required there): signs the webhook deliveries
+    std::optional<QString> apiUrl;        // create only; Signal (required there): the signal-cli-rest-api bridge (vault)
+    std::optional<QString> phoneNumber;   // create only; Signal (required there): the bridge's number, E.164
     std::optional<std::optional<QStringList>> allowedChatIds; // set to nullopt inside = clear
     std::optional<bool> autoCreateContacts;
 };
@@ -118,6 +123,17 @@ public:
     // CHANNEL_NOT_FOUND (404: unknown, or not a Slack channel), UNAUTHORIZED (401: no signature or timestamp),
     // FORBIDDEN (403: a timestamp more than kSlackWindowMs away from the Clock, or a wrong signature), INVALID_JSON (400).
     Result<QJsonObject> receiveSlack(const QString &channelId, const QByteArray &timestamp, const QByteArray &signature, const QByteArray &body);
+    // GET /api/channels/whatsapp/webhook/:channelId (Meta's verification) → the challenge to echo. CHANNEL_NOT_FOUND
+    // (404: unknown, or not a WhatsApp channel), VALIDATION_ERROR (400: hub.mode, hub.verify_token or hub.challenge
+    // missing, or a mode other than subscribe), FORBIDDEN (403: a verify token that is not the channel's).
+    Result<QString> verifyWhatsApp(const QString &channelId, const QString &mode, const QString &verifyToken, const QString &challenge);
+    // POST /api/channels/whatsapp/webhook/:channelId: CHANNEL_NOT_FOUND (404), UNAUTHORIZED (401: no X-Hub-Signature-256),
+    // FORBIDDEN (403: not sha256=<hex HMAC-SHA256 of the raw body with the app secret>), INVALID_JSON (400). Every text
+    // message of the delivery goes to the pipeline (dropped there when the channel is inactive).
+    Status receiveWhatsApp(const QString &channelId, const QByteArray &signature, const QByteArray &body);
+    // POST /api/channels/signal/webhook/:channelId?secret=… (or X-Signal-Secret): CHANNEL_NOT_FOUND (404),
+    // UNAUTHORIZED (401: no secret), FORBIDDEN (403: not the channel's webhook secret), INVALID_JSON (400).
+    Status receiveSignal(const QString &channelId, const QByteArray &secret, const QByteArray &body);
     // The inbound pipeline (engine.md §9.2), for every adapter.
     void handleIncoming(const QString &channelId, const IncomingChannelMessage &message);
     // Sends text to a chat of an active channel (the send_channel_message tool) → the platform's message id. Counted,
@@ -171,6 +187,8 @@ private:
     };
 
     Result<ChannelConnection> connectionFor(const ChannelRecord &c) const;
+    // The channel a platform's webhook names: CHANNEL_NOT_FOUND unless it exists on that platform.
+    Result<ChannelRecord> webhookChannel(const QString &channelId, const QString &platform) const;
     Result<QString> secretOf(const QString &vaultKey) const;
     Result<QString> storeSecret(const QString &key, const QString &value, const QString &description);
     void reply(const ChannelRecord &c, const QString &chatId, const QString &replyTo, const QString &text);

@@ -5,9 +5,12 @@ set(KINBOT_CHANNELS_SOURCES
   channels/Channel.cpp channels/Channel.h
   channels/ChannelAdapter.h
   channels/ChannelDownload.cpp channels/ChannelDownload.h
-  channels/ChannelService.cpp channels/ChannelService.h
+  channels/ChannelService.cpp channels/ChannelService.h channels/ChannelServiceWebhooks.cpp
   channels/ChannelStore.cpp channels/ChannelStore.h
   channels/MessageChunks.cpp channels/MessageChunks.h
+  channels/PlatformHttp.cpp channels/PlatformHttp.h
+  channels/SignalAdapter.cpp channels/SignalAdapter.h
   channels/SlackAdapter.cpp channels/SlackAdapter.h
   channels/TelegramAdapter.cpp channels/TelegramAdapter.h
+  channels/WhatsAppAdapter.cpp channels/WhatsAppAdapter.h
 )

@@ -39,6 +39,7 @@ struct ServerConfig
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     QString telegramApiUrl = QStringLiteral("https://api.telegram.org"); // KINBOT_TELEGRAM_API_URL: Bot API base (tests: a fake)
     QString slackApiUrl = QStringLiteral("https://slack.com/api"); // KINBOT_SLACK_API_URL: Web API base (tests: a fake)
+    QString whatsappApiUrl = QStringLiteral("https://graph.facebook.com/v21.0"); // KINBOT_WHATSAPP_API_URL: Graph API base (tests: a fake)
     bool quiet = false;                    // --quiet: no log lines on stderr
 
     QString effectivePublicUrl(quint16 boundPort) const;
