@@ -28,6 +28,7 @@
 #include "api/WebhooksController.h"
 #include "auth/AccountService.h"
 #include "channels/ChannelService.h"
+#include "channels/MatrixAdapter.h"
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "auth/ApiKeyService.h"
@@ -362,6 +363,7 @@ Result<quint16> Platform::start()
                                                                        [this](QueueItem item) { return m_engine->enqueue(std::move(item)); }});
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
     m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
+    m_channels->addAdapter(std::make_unique<MatrixAdapter>(*m_network));
     registerChannelTools(*m_tools, *m_channels);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);

@@ -16,7 +16,8 @@ Result<ChannelDraft> draftOf(const QJsonObject &body)
 {
     ChannelDraft d;
     for (auto [key, slot] : {std::pair{"kinId", &d.kinId}, std::pair{"name", &d.name}, std::pair{"platform", &d.platform},
-                             std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret}}) {
+                             std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret},
+                             std::pair{"homeserverUrl", &d.homeserverUrl}}) {
         const QJsonValue v = body.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -112,8 +113,8 @@ void ChannelsController::update(const ExchangePtr &ex)
     auto draft = draftOf(body.value());
     if (!draft)
         return ex->fail(draft.error());
-    if (draft->platform || draft->botToken || draft->signingSecret)
-        return ex->fail(ApiError::validation(QStringLiteral("platform, botToken and signingSecret cannot be changed")));
+    if (draft->platform || draft->botToken || draft->signingSecret || draft->homeserverUrl)
+        return ex->fail(ApiError::validation(QStringLiteral("platform, botToken, signingSecret and homeserverUrl cannot be changed")));
     ex->sendResult(m_channels.update(ex->param(QStringLiteral("id")), draft.value()),
                    [this](const ChannelRecord &c) { return Reply::json(QJsonObject{{QStringLiteral("channel"), m_channels.toJson(c)}}); });
 }

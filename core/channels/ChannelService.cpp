@@ -17,6 +17,7 @@
 
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace kinbot {
 
@@ -121,6 +122,19 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
         return ApiError::validation(QStringLiteral("signingSecret is required for Slack"));
     if (d.signingSecret && d.signingSecret->size() > kMaxToken)
         return ApiError::validation(QStringLiteral("signingSecret must be at most %1 characters").arg(kMaxToken));
+    const bool matrix = *d.platform == QLatin1String("matrix");
+    QString homeserverUrl;
+    if (matrix) {
+        if (!d.homeserverUrl || d.homeserverUrl->trimmed().isEmpty())
+            return ApiError::validation(QStringLiteral("homeserverUrl is required for Matrix"));
+        homeserverUrl = d.homeserverUrl->trimmed();
+        const QUrl url(homeserverUrl, QUrl::StrictMode);
+        if (homeserverUrl.size() > 2048 || !url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.hasQuery() || url.hasFragment())
+            return ApiError::validation(QStringLiteral("homeserverUrl must be an http(s) URL, such as https://matrix.example.org"));
+        while (homeserverUrl.endsWith(QLatin1Char('/')))
+            homeserverUrl.chop(1);
+    }
     if (!m_adapters.find(*d.platform))
         return ApiError::validation(QStringLiteral("Unsupported platform: %1 (available: %2)")
                                         .arg(*d.platform, m_adapters.platforms().join(QStringLiteral(", "))));
@@ -146,6 +160,8 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
     c.platformConfig.insert(QStringLiteral("botTokenVaultKey"), vaultKey);
     if (d.allowedChatIds && *d.allowedChatIds && !(*d.allowedChatIds)->isEmpty())
         c.platformConfig.insert(QStringLiteral("allowedChatIds"), QJsonArray::fromStringList(**d.allowedChatIds));
+    if (matrix)
+        c.platformConfig.insert(QStringLiteral("homeserverUrl"), homeserverUrl);
     c.autoCreateContacts = d.autoCreateContacts.value_or(false);
     c.createdBy = createdBy == QLatin1String("kin") ? QStringLiteral("kin") : QStringLiteral("user");
     c.createdAt = c.updatedAt = now;

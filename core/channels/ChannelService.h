@@ -32,6 +32,7 @@ struct ChannelDraft
     std::optional<QString> platform; // create only
     std::optional<QString> botToken; // create only
     std::optional<QString> signingSecret; // create only; Slack (required there)
+    std::optional<QString> homeserverUrl; // create only; Matrix (required there, an http(s) URL; in platform_config)
     std::optional<std::optional<QStringList>> allowedChatIds; // set to nullopt inside = clear
     std::optional<bool> autoCreateContacts;
 };
