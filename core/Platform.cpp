@@ -28,6 +28,7 @@
 #include "api/WebhooksController.h"
 #include "auth/AccountService.h"
 #include "channels/ChannelService.h"
+#include "channels/DiscordAdapter.h"
 #include "channels/MatrixAdapter.h"
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
@@ -364,6 +365,7 @@ Result<quint16> Platform::start()
     m_channels->addAdapter(std::make_unique<TelegramAdapter>(*m_network, m_config.telegramApiUrl));
     m_channels->addAdapter(std::make_unique<SlackAdapter>(*m_network, m_config.slackApiUrl));
     m_channels->addAdapter(std::make_unique<MatrixAdapter>(*m_network));
+    m_channels->addAdapter(std::make_unique<DiscordAdapter>(*m_network, m_config.discordApiUrl, m_config.discordGatewayUrl));
     registerChannelTools(*m_tools, *m_channels);
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);

@@ -2,11 +2,16 @@
 // homeserverUrl), activation with a rejected token → status error without the token in it, the /sync loop (initial
 // history not replayed, own messages ignored, invites joined, retry after failures, stop on deactivation), the inbound
 // pipeline for an unknown sender (pending mapping + "pending" reply) and a known contact (the Kin's turn on the fake LLM,
-// its reply sent back as a reply to the inbound event), the allowlist.
+// its reply sent back as a reply to the inbound event), the allowlist. Discord: the REST part (users/@me, messages in
+// 2000-character chunks with message_reference, typing), the Gateway (IDENTIFY with the intents, heartbeats with the
+// last sequence, READY, MESSAGE_CREATE from people only, RESUME after the fake closes the socket or stops ACKing,
+// re-IDENTIFY after INVALID_SESSION), and deactivation closing the socket.
+#include "FakeDiscordServer.h"
 #include "FakeMatrixServer.h"
 #include "KinFixture.h"
 
 #include "channels/ChannelService.h"
+#include "channels/DiscordAdapter.h"
 #include "channels/MatrixAdapter.h"
 #include "contacts/ContactService.h"
 #include "storage/Database.h"
@@ -86,6 +91,18 @@ void addContact(KinFixture &f, const QString &name, const QString &platform, con
     auto contact = f.server.platform().contacts().create(draft);
     QVERIFY(contact);
     QVERIFY(f.server.platform().contacts().addPlatformId(contact->id, platform, platformId));
+}
+
+const QString kDiscordToken = QStringLiteral("discord.bot.token-valid");
+
+DiscordAdapter *discordOf(KinFixture &f)
+{
+    return static_cast<DiscordAdapter *>(f.server.platform().channels().adapter("discord"));
+}
+
+HttpResponse createDiscord(KinFixture &f, const QString &kinId, const QString &token = kDiscordToken)
+{
+    return f.api->postJson("/api/channels", {{"kinId", kinId}, {"name", "Guild"}, {"platform", "discord"}, {"botToken", token}});
 }
 
 } // namespace
@@ -305,6 +322,179 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&] { return longPolls(mx) >= 1; }, 10000));
         mx.pushMessage(kRoom, QStringLiteral("@eve:localhost"), QStringLiteral("after the outage"));
         QCOMPARE(nextOutcome(inbound, 0), QStringLiteral("pending"));
+    }
+
+    void discordParseMessage()
+    {
+        const QJsonObject d{{"id", "5"}, {"channel_id", "77"}, {"content", "hi"},
+                            {"author", QJsonObject{{"id", "42"}, {"username", "ann"}, {"global_name", "Ann A."}}}};
+        auto m = DiscordAdapter::parseMessage(d, "999");
+        QVERIFY(m.has_value());
+        QCOMPARE(m->platformUserId, QStringLiteral("42"));
+        QCOMPARE(m->platformUsername, QStringLiteral("ann"));
+        QCOMPARE(m->platformDisplayName, QStringLiteral("Ann A."));
+        QCOMPARE(m->platformMessageId, QStringLiteral("5"));
+        QCOMPARE(m->platformChatId, QStringLiteral("77"));
+        QJsonObject bot = d;
+        bot.insert("author", QJsonObject{{"id", "43"}, {"username", "other"}, {"bot", true}});
+        QVERIFY(!DiscordAdapter::parseMessage(bot, "999"));
+        QJsonObject self = d;
+        self.insert("author", QJsonObject{{"id", "999"}, {"username", "kinbot"}});
+        QVERIFY(!DiscordAdapter::parseMessage(self, "999"));
+        QJsonObject hook = d;
+        hook.insert("webhook_id", "1");
+        QVERIFY(!DiscordAdapter::parseMessage(hook, "999"));
+        QJsonObject empty = d;
+        empty.insert("content", "");
+        QVERIFY(!DiscordAdapter::parseMessage(empty, "999"));
+        QVERIFY(DiscordAdapter::validGatewayUrl("wss://gateway.discord.gg"));
+        QVERIFY(!DiscordAdapter::validGatewayUrl("https://gateway.discord.gg"));
+        QVERIFY(!DiscordAdapter::validGatewayUrl("wss://user:pw@evil.example"));
+        QVERIFY(!DiscordAdapter::validGatewayUrl(""));
+    }
+
+    void discordRest()
+    {
+        FakeDiscordServer dc(kDiscordToken);
+        QVERIFY(dc.listen());
+        KinFixture f([&](ServerConfig &c) { c.discordApiUrl = dc.restUrl(); });
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = channelOf(createDiscord(f, kinId)).value("id").toString();
+        QVERIFY(!id.isEmpty());
+
+        const HttpResponse tested = f.api->postJson(channelPath(id, "/test"), {});
+        QCOMPARE(tested.json().value("valid").toBool(), true);
+        QCOMPARE(tested.json().value("botInfo").toObject().value("name").toString(), QStringLiteral("KinBot"));
+        QCOMPARE(tested.json().value("botInfo").toObject().value("username").toString(), QStringLiteral("kinbot"));
+
+        // A bad token: activation fails with status error, no token in the message, no Gateway.
+        const QString wrong = QStringLiteral("discord.bot.token-wrong");
+        const QString bad = channelOf(createDiscord(f, kinId, wrong)).value("id").toString();
+        const QJsonObject c = channelOf(f.api->postJson(channelPath(bad, "/activate"), {}));
+        QCOMPARE(c.value("status").toString(), QStringLiteral("error"));
+        QVERIFY2(c.value("statusMessage").toString().contains(QLatin1String("rejected the bot token")), qPrintable(c.value("statusMessage").toString()));
+        QVERIFY(!c.value("statusMessage").toString().contains(wrong));
+        QCOMPARE(dc.calls("/gateway/bot").size(), 0);
+        QCOMPARE(dc.connections(), 0);
+
+        // Sending: 2000-character chunks, the first one a reply.
+        ChannelConnection conn;
+        conn.channelId = id;
+        conn.botToken = kDiscordToken;
+        QString text;
+        for (int i = 0; i < 250; ++i)
+            text += QStringLiteral("Line %1 of a long answer.\n").arg(i);
+        std::optional<Result<QString>> result;
+        discordOf(f)->send(conn, {QStringLiteral("77"), text, QStringLiteral("55")}, [&](Result<QString> r) { result = r; });
+        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 10000));
+        QVERIFY(result->ok());
+        const auto posts = dc.calls("/channels/77/messages");
+        QVERIFY(posts.size() >= 3);
+        QCOMPARE(result->value(), QStringLiteral("101")); // the first message's id
+        QCOMPARE(posts.first().body.value("message_reference").toObject().value("message_id").toString(), QStringLiteral("55"));
+        QString joined;
+        for (const auto &p : posts) {
+            QVERIFY(p.body.value("content").toString().size() <= DiscordAdapter::kMaxMessageChars);
+            if (&p != &posts.first())
+                QVERIFY(!p.body.contains("message_reference"));
+            joined += p.body.value("content").toString() + QLatin1Char('\n');
+        }
+        QCOMPARE(joined.simplified(), text.simplified());
+        // Typing answers 204 with no body.
+        discordOf(f)->typing(conn, QStringLiteral("77"));
+        QVERIFY(dc.waitForCalls("/channels/77/typing", 1));
+        QCOMPARE(dc.calls("/channels/77/typing").first().verb, QStringLiteral("POST"));
+    }
+
+    void discordGateway()
+    {
+        FakeDiscordServer dc(kDiscordToken);
+        QVERIFY(dc.listen());
+        KinFixture f([&](ServerConfig &c) { c.discordApiUrl = dc.restUrl(); });
+        discordOf(f)->setReconnectMs(100);
+        const QString kinId = f.addKin(QStringLiteral("Relay"), f.addProvider()).value("id").toString();
+        const QString id = channelOf(createDiscord(f, kinId)).value("id").toString();
+        QSignalSpy inbound(&f.server.platform().channels(), &ChannelService::inboundHandled);
+        addContact(f, QStringLiteral("Finn"), QStringLiteral("discord"), QStringLiteral("4242"));
+
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/activate"), {})).value("status").toString(), QStringLiteral("active"));
+        QCOMPARE(dc.calls("/gateway/bot").size(), 1);
+        QVERIFY(dc.waitForFrames(2, 1));
+        QCOMPARE(dc.connectionQueries().first(), QStringLiteral("v=10&encoding=json"));
+        const QJsonObject identify = dc.frames(2).first().payload.value("d").toObject();
+        QCOMPARE(identify.value("token").toString(), kDiscordToken);
+        QCOMPARE(identify.value("intents").toInt(), 1 | 512 | 4096 | 32768);
+        // Heartbeats every 300 ms carry the last sequence number (READY was 1).
+        QVERIFY(dc.waitForFrames(1, 2, 3000));
+        QCOMPARE(dc.frames(1).last().payload.value("d").toInt(), 1);
+
+        // People's messages reach the pipeline; bots' and the bot's own do not.
+        dc.dispatchMessage("C1", "31", "botty", "beep", true);
+        dc.dispatchMessage("C1", FakeDiscordServer::kBotUserId, "kinbot", "my own words");
+        const QString strangerMsg = dc.dispatchMessage("C1", "30", "stranger", "hello?", false, "Stranger Danger");
+        QCOMPARE(nextOutcome(inbound, 0), QStringLiteral("pending"));
+        QTest::qWait(100);
+        QCOMPARE(inbound.size(), 1);
+        QCOMPARE(rowCount(f.server.platform().database(),
+                          "SELECT count(*) FROM channel_user_mappings WHERE platform_user_id = '30' AND platform_display_name = 'Stranger Danger'"),
+                 1);
+        QVERIFY(dc.waitForCalls("/channels/C1/messages", 1));
+        QCOMPARE(dc.calls("/channels/C1/messages").last().body.value("content").toString(), ChannelService::pendingText());
+        QCOMPARE(dc.calls("/channels/C1/messages").last().body.value("message_reference").toObject().value("message_id").toString(), strangerMsg);
+
+        // A known contact: the Kin's turn, its reply referencing the message.
+        f.fake.enqueue(FakeReply::text({"Hi ", "Finn!"}));
+        const QString finnMsg = dc.dispatchMessage("C2", "4242", "finn", "ping");
+        QCOMPARE(nextOutcome(inbound, 1), QStringLiteral("queued"));
+        QVERIFY(f.fake.waitForChatRequests(1));
+        QVERIFY(QJsonDocument(f.fake.chatRequests().first().json).toJson().contains("[discord:Finn] ping"));
+        QVERIFY(dc.waitForCalls("/channels/C2/typing", 1));
+        QVERIFY(dc.waitForCalls("/channels/C2/messages", 1));
+        QCOMPARE(dc.calls("/channels/C2/messages").last().body.value("content").toString(), QStringLiteral("Hi Finn!"));
+        QCOMPARE(dc.calls("/channels/C2/messages").last().body.value("message_reference").toObject().value("message_id").toString(), finnMsg);
+
+        // The Gateway closes the socket: a new connection RESUMEs the session from the last sequence, no new IDENTIFY.
+        dc.closeCurrent(4000);
+        QVERIFY(dc.waitForFrames(6, 1));
+        QCOMPARE(dc.connections(), 2);
+        const QJsonObject resume = dc.frames(6).first().payload.value("d").toObject();
+        QCOMPARE(resume.value("session_id").toString(), QStringLiteral("sess-1"));
+        QCOMPARE(resume.value("token").toString(), kDiscordToken);
+        QCOMPARE(resume.value("seq").toInt(), 5); // READY (1) and four messages: the last dispatch the client saw
+        QCOMPARE(dc.frames(2).size(), 1);
+        QCOMPARE(dc.connectionQueries().last(), QStringLiteral("v=10&encoding=json"));
+        // Messages flow on the resumed connection.
+        dc.dispatchMessage("C2", "4242", "finn", "/start");
+        QCOMPARE(nextOutcome(inbound, 2), QStringLiteral("welcome"));
+
+        // Heartbeats that get no ACK: the connection is a zombie, the client reconnects and resumes.
+        dc.ackHeartbeats = false;
+        QVERIFY(QTest::qWaitFor([&] { return dc.connections() == 3; }, 5000));
+        dc.ackHeartbeats = true;
+        QVERIFY(dc.waitForFrames(6, 2));
+        QCOMPARE(dc.frames(2).size(), 1);
+
+        // INVALID_SESSION (not resumable): a new IDENTIFY after 1–5 s.
+        QTest::qWait(200);
+        const int connectionsBefore = dc.connections();
+        QElapsedTimer timer;
+        timer.start();
+        dc.sendOp(9, false);
+        QVERIFY(dc.waitForFrames(2, 2, 8000));
+        QVERIFY(timer.elapsed() >= 900);
+        QCOMPARE(dc.connections(), connectionsBefore + 1);
+
+        // Deactivated: the socket closes and nothing more reaches the fake.
+        QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/deactivate"), {})).value("status").toString(), QStringLiteral("inactive"));
+        QVERIFY(!discordOf(f)->isConnected(id));
+        QVERIFY(QTest::qWaitFor([&] { return dc.openConnections() == 0; }, 5000));
+        QTest::qWait(200); // a request already on the wire before the stop may still land
+        const int frames = dc.frames().size();
+        const int calls = dc.calls().size();
+        QTest::qWait(1000);
+        QCOMPARE(dc.frames().size(), frames);
+        QCOMPARE(dc.calls().size(), calls);
+        QCOMPARE(dc.connections(), connectionsBefore + 1);
     }
 };
 

@@ -6,6 +6,7 @@ set(KINBOT_CHANNELS_SOURCES
   channels/ChannelAdapter.h
   channels/ChannelService.cpp channels/ChannelService.h
   channels/ChannelStore.cpp channels/ChannelStore.h
+  channels/DiscordAdapter.cpp channels/DiscordAdapter.h
   channels/MatrixAdapter.cpp channels/MatrixAdapter.h
   channels/MessageChunks.cpp channels/MessageChunks.h
   channels/SlackAdapter.cpp channels/SlackAdapter.h

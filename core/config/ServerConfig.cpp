@@ -134,6 +134,9 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.telegramApiUrl = v;
     if (const QString v = env.value(QStringLiteral("KINBOT_SLACK_API_URL")).trimmed(); !v.isEmpty())
         c.slackApiUrl = v;
+    if (const QString v = env.value(QStringLiteral("KINBOT_DISCORD_API_URL")).trimmed(); !v.isEmpty())
+        c.discordApiUrl = v;
+    c.discordGatewayUrl = env.value(QStringLiteral("KINBOT_DISCORD_GATEWAY_URL")).trimmed();
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));
     c.authSecret = env.value(QStringLiteral("KINBOT_AUTH_SECRET"));
     c.quiet = p.isSet(quiet);
