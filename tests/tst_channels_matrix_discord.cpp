@@ -184,6 +184,33 @@ private Q_SLOTS:
         QCOMPARE(tested.json().value("valid").toBool(), true);
         QCOMPARE(tested.json().value("botInfo").toObject().value("username").toString(), kBotUser);
         QCOMPARE(tested.json().value("botInfo").toObject().value("name").toString(), QStringLiteral("kinbot"));
+
+        // Sending: chunks of at most 4000 characters, only the first one a reply, each with its own transaction id.
+        ChannelConnection conn;
+        conn.channelId = id;
+        conn.botToken = kMatrixToken;
+        conn.platformConfig = row->platformConfig;
+        QString text;
+        for (int i = 0; i < 500; ++i)
+            text += QStringLiteral("Sentence %1 of a long answer. ").arg(i);
+        std::optional<Result<QString>> result;
+        matrixOf(f)->send(conn, {kRoom, text, QStringLiteral("$orig")}, [&](Result<QString> r) { result = r; });
+        QVERIFY(QTest::qWaitFor([&] { return result.has_value(); }, 10000));
+        QVERIFY(result->ok());
+        QVERIFY(result->value().startsWith(QLatin1String("$sent")));
+        const auto puts = mx.calls("/send/m.room.message/");
+        QVERIFY(puts.size() >= 4);
+        QSet<QString> paths;
+        QStringList pieces;
+        for (int i = 0; i < puts.size(); ++i) {
+            QVERIFY(puts.at(i).body.value("body").toString().size() <= MatrixAdapter::kMaxMessageChars);
+            QCOMPARE(puts.at(i).body.contains("m.relates_to"), i == 0);
+            paths.insert(puts.at(i).path);
+            pieces.append(puts.at(i).body.value("body").toString());
+        }
+        QCOMPARE(paths.size(), puts.size());
+        QCOMPARE(puts.first().body.value("m.relates_to").toObject().value("m.in_reply_to").toObject().value("event_id").toString(), QStringLiteral("$orig"));
+        QCOMPARE(pieces.join(QLatin1Char(' ')), text.trimmed());
     }
 
     void matrixBadTokenIsAnError()
@@ -484,6 +511,13 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() >= 900);
         QCOMPARE(dc.connections(), connectionsBefore + 1);
 
+        // RECONNECT: a new connection at once, resuming.
+        const int resumes = dc.frames(6).size();
+        dc.sendOp(7, QJsonValue::Null);
+        QVERIFY(dc.waitForFrames(6, resumes + 1, 3000));
+        QCOMPARE(dc.connections(), connectionsBefore + 2);
+        QCOMPARE(dc.frames(2).size(), 2);
+
         // Deactivated: the socket closes and nothing more reaches the fake.
         QCOMPARE(channelOf(f.api->postJson(channelPath(id, "/deactivate"), {})).value("status").toString(), QStringLiteral("inactive"));
         QVERIFY(!discordOf(f)->isConnected(id));
@@ -494,7 +528,7 @@ private Q_SLOTS:
         QTest::qWait(1000);
         QCOMPARE(dc.frames().size(), frames);
         QCOMPARE(dc.calls().size(), calls);
-        QCOMPARE(dc.connections(), connectionsBefore + 1);
+        QCOMPARE(dc.connections(), connectionsBefore + 2);
     }
 };
 
