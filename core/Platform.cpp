@@ -29,6 +29,8 @@
 #include "auth/AccountService.h"
 #include "channels/ChannelService.h"
 #include "channels/SignalAdapter.h"
+#include "channels/DiscordAdapter.h"
+#include "channels/MatrixAdapter.h"
 #include "channels/SlackAdapter.h"
 #include "channels/TelegramAdapter.h"
 #include "channels/WhatsAppAdapter.h"
@@ -374,6 +376,8 @@ Result<quint16> Platform::start()
     m_channels->addAdapter(std::make_unique<WhatsAppAdapter>(*m_network, m_config.whatsappApiUrl));
     m_channels->addAdapter(std::make_unique<SignalAdapter>(*m_network)); // the bridge's URL is each channel's own
     registerChannelTools(*m_tools, *m_channels, *m_kins, m_config.dataDir);
+    m_channels->addAdapter(std::make_unique<MatrixAdapter>(*m_network));
+    m_channels->addAdapter(std::make_unique<DiscordAdapter>(*m_network, m_config.discordApiUrl, m_config.discordGatewayUrl));
     connect(m_engine.get(), &ConversationEngine::turnFinished, m_channels.get(), &ChannelService::onTurnFinished);
     connect(m_kins.get(), &KinService::kinRemoved, m_channels.get(), &ChannelService::forgetKin);
     // The prompt's people and channel blocks (main turns): known contacts, what the Kin knows of the speaker, its

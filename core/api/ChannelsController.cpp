@@ -18,7 +18,8 @@ Result<ChannelDraft> draftOf(const QJsonObject &body)
     for (auto [key, slot] : {std::pair{"kinId", &d.kinId}, std::pair{"name", &d.name}, std::pair{"platform", &d.platform},
                              std::pair{"botToken", &d.botToken}, std::pair{"signingSecret", &d.signingSecret},
                              std::pair{"phoneNumberId", &d.phoneNumberId}, std::pair{"verifyToken", &d.verifyToken},
-                             std::pair{"appSecret", &d.appSecret}, std::pair{"apiUrl", &d.apiUrl}, std::pair{"phoneNumber", &d.phoneNumber}}) {
+                             std::pair{"appSecret", &d.appSecret}, std::pair{"apiUrl", &d.apiUrl}, std::pair{"phoneNumber", &d.phoneNumber},
+                             std::pair{"homeserverUrl", &d.homeserverUrl}}) {
         const QJsonValue v = body.value(QLatin1String(key));
         if (v.isUndefined() || v.isNull())
             continue;
@@ -115,10 +116,10 @@ void ChannelsController::update(const ExchangePtr &ex)
     if (!draft)
         return ex->fail(draft.error());
     if (draft->platform || draft->botToken || draft->signingSecret || draft->phoneNumberId || draft->verifyToken || draft->appSecret
-        || draft->apiUrl || draft->phoneNumber)
+        || draft->apiUrl || draft->phoneNumber || draft->homeserverUrl)
         return ex->fail(ApiError::validation(
             QStringLiteral("platform and the platform's credentials (botToken, signingSecret, phoneNumberId, verifyToken, appSecret, "
-                           "apiUrl, phoneNumber) cannot be changed")));
+                           "apiUrl, phoneNumber, homeserverUrl) cannot be changed")));
     ex->sendResult(m_channels.update(ex->param(QStringLiteral("id")), draft.value()),
                    [this](const ChannelRecord &c) { return Reply::json(QJsonObject{{QStringLiteral("channel"), m_channels.toJson(c)}}); });
 }

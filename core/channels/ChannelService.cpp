@@ -162,6 +162,8 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
         required.append({{&d.phoneNumberId, "phoneNumberId"}, {&d.verifyToken, "verifyToken"}, {&d.appSecret, "appSecret"}});
     if (platform == QLatin1String("signal"))
         required.append({{&d.apiUrl, "apiUrl"}, {&d.phoneNumber, "phoneNumber"}});
+    if (platform == QLatin1String("matrix"))
+        required.append({&d.homeserverUrl, "homeserverUrl"});
     for (auto [v, field] : required)
         if (!*v || (*v)->trimmed().isEmpty())
             return ApiError::validation(QStringLiteral("%1 is required for %2").arg(QLatin1String(field), platform));
@@ -184,6 +186,17 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
         static const QRegularExpression e164(QStringLiteral("^\\+[1-9][0-9]{6,14}$"));
         if (!e164.match(d.phoneNumber->trimmed()).hasMatch())
             return ApiError::validation(QStringLiteral("phoneNumber must be in E.164 form, e.g. +14155550123"));
+    }
+    const bool matrix = platform == QLatin1String("matrix");
+    QString homeserverUrl;
+    if (matrix) {
+        homeserverUrl = d.homeserverUrl->trimmed();
+        const QUrl url(homeserverUrl, QUrl::StrictMode);
+        if (homeserverUrl.size() > 2048 || !url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")) || url.hasQuery() || url.hasFragment())
+            return ApiError::validation(QStringLiteral("homeserverUrl must be an http(s) URL, such as https://matrix.example.org"));
+        while (homeserverUrl.endsWith(QLatin1Char('/')))
+            homeserverUrl.chop(1);
     }
     if (!m_adapters.find(platform))
         return ApiError::validation(QStringLiteral("Unsupported platform: %1 (available: %2)")
@@ -208,6 +221,8 @@ Result<ChannelRecord> ChannelService::create(const ChannelDraft &d, const QStrin
     c.platform = platform;
     if (d.allowedChatIds && *d.allowedChatIds && !(*d.allowedChatIds)->isEmpty())
         c.platformConfig.insert(QStringLiteral("allowedChatIds"), QJsonArray::fromStringList(**d.allowedChatIds));
+    if (matrix)
+        c.platformConfig.insert(QStringLiteral("homeserverUrl"), homeserverUrl);
     c.autoCreateContacts = d.autoCreateContacts.value_or(false);
     c.createdBy = createdBy == QLatin1String("kin") ? QStringLiteral("kin") : QStringLiteral("user");
     c.createdAt = c.updatedAt = now;

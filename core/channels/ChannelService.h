@@ -40,6 +40,7 @@ struct ChannelDraft
     std::optional<QString> appSecret;     // create only; WhatsApp (required there): signs the webhook deliveries
     std::optional<QString> apiUrl;        // create only; Signal (required there): the signal-cli-rest-api bridge (vault)
     std::optional<QString> phoneNumber;   // create only; Signal (required there): the bridge's number, E.164
+    std::optional<QString> homeserverUrl; // create only; Matrix (required there, an http(s) URL; in platform_config)
     std::optional<std::optional<QStringList>> allowedChatIds; // set to nullopt inside = clear
     std::optional<bool> autoCreateContacts;
 };

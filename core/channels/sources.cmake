@@ -7,6 +7,8 @@ set(KINBOT_CHANNELS_SOURCES
   channels/ChannelDownload.cpp channels/ChannelDownload.h
   channels/ChannelService.cpp channels/ChannelService.h channels/ChannelServiceWebhooks.cpp
   channels/ChannelStore.cpp channels/ChannelStore.h
+  channels/DiscordAdapter.cpp channels/DiscordAdapter.h
+  channels/MatrixAdapter.cpp channels/MatrixAdapter.h
   channels/MessageChunks.cpp channels/MessageChunks.h
   channels/PlatformHttp.cpp channels/PlatformHttp.h
   channels/SignalAdapter.cpp channels/SignalAdapter.h

@@ -136,6 +136,9 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.slackApiUrl = v;
     if (const QString v = env.value(QStringLiteral("KINBOT_WHATSAPP_API_URL")).trimmed(); !v.isEmpty())
         c.whatsappApiUrl = v;
+    if (const QString v = env.value(QStringLiteral("KINBOT_DISCORD_API_URL")).trimmed(); !v.isEmpty())
+        c.discordApiUrl = v;
+    c.discordGatewayUrl = env.value(QStringLiteral("KINBOT_DISCORD_GATEWAY_URL")).trimmed();
     c.encryptionKeyHex = env.value(QStringLiteral("KINBOT_ENCRYPTION_KEY"));
     c.authSecret = env.value(QStringLiteral("KINBOT_AUTH_SECRET"));
     c.quiet = p.isSet(quiet);

@@ -40,6 +40,8 @@ struct ServerConfig
     QString telegramApiUrl = QStringLiteral("https://api.telegram.org"); // KINBOT_TELEGRAM_API_URL: Bot API base (tests: a fake)
     QString slackApiUrl = QStringLiteral("https://slack.com/api"); // KINBOT_SLACK_API_URL: Web API base (tests: a fake)
     QString whatsappApiUrl = QStringLiteral("https://graph.facebook.com/v21.0"); // KINBOT_WHATSAPP_API_URL: Graph API base (tests: a fake)
+    QString discordApiUrl = QStringLiteral("https://discord.com/api/v10"); // KINBOT_DISCORD_API_URL: REST base (tests: a fake)
+    QString discordGatewayUrl; // KINBOT_DISCORD_GATEWAY_URL: the Gateway to connect to; empty = the one GET /gateway/bot names
     bool quiet = false;                    // --quiet: no log lines on stderr
 
     QString effectivePublicUrl(quint16 boundPort) const;
