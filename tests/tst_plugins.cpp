@@ -235,6 +235,30 @@ private Q_SLOTS:
         QCOMPARE(f.api->postJson("/api/plugins/nope/enable", {}).status, 404);
     }
 
+    void activationFailure()
+    {
+        KinFixture f(withPlugins({"broken-factory"}));
+        // The required config field is missing: refused before any code runs.
+        HttpResponse r = f.api->postJson("/api/plugins/broken-factory/enable", {});
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(), QStringLiteral("PLUGIN_ACTIVATION_FAILED"));
+        QVERIFY2(r.json().value("error").toObject().value("message").toString().contains("config.token is required"), r.body.constData());
+        // The factory throws: the reason comes back, the plugin stays disabled and shows the error.
+        QCOMPARE(f.api->putJson("/api/plugins/broken-factory/config", {{"token", "wrong"}}).status, 200);
+        r = f.api->postJson("/api/plugins/broken-factory/enable", {});
+        QCOMPARE(r.status, 422);
+        QVERIFY2(r.json().value("error").toObject().value("message").toString().contains("no entry without the token"), r.body.constData());
+        QJsonObject summary = f.api->get("/api/plugins/broken-factory").json();
+        QCOMPARE(summary.value("enabled").toBool(), false);
+        QVERIFY(summary.value("error").toString().contains("no entry without the token"));
+        // Fixed config: it starts.
+        QCOMPARE(f.api->putJson("/api/plugins/broken-factory/config", {{"token", "let-me-in"}}).status, 200);
+        r = f.api->postJson("/api/plugins/broken-factory/enable", {});
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().value("error").isNull());
+        QCOMPARE(r.json().value("active").toBool(), true);
+    }
+
     void accessControl()
     {
         KinFixture f(withPlugins({"greeter"}));
@@ -284,6 +308,14 @@ private Q_SLOTS:
             QCOMPARE(t.toObject().value("defaultDisabled").toBool(), true);
             QCOMPARE(t.toObject().value("enabled").toBool(), t.toObject().value("name") == "plugin_greeter_greet");
         }
+
+        // The Hub Kin gets every plugin tool without opting in.
+        QCOMPARE(f.api->putJson("/api/settings/hub", {{"kinId", other}}).status, 200);
+        for (const QJsonValue &g : f.api->get("/api/kins/" + other.toUtf8() + "/tools").json().value("nativeTools").toArray())
+            if (g.toObject().value("domain") == "plugin:greeter")
+                for (const QJsonValue &t : g.toObject().value("tools").toArray())
+                    QVERIFY(t.toObject().value("enabled").toBool());
+        QCOMPARE(f.api->putJson("/api/settings/hub", {{"kinId", QJsonValue()}}).status, 200);
 
         f.fake.enqueue(FakeReply::toolCalls({{QStringLiteral("g1"), QStringLiteral("plugin_greeter_greet"), R"({"name": "Ada"})"}}));
         f.fake.enqueue(FakeReply::text({QStringLiteral("Done.")}));
