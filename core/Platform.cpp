@@ -349,7 +349,7 @@ Result<quint16> Platform::start()
     plugins::PluginOptions pluginOptions;
     pluginOptions.pluginsDir = m_config.dataDir + QStringLiteral("/plugins");
     pluginOptions.appVersion = kinbotVersion();
-    pluginOptions.backend.timeoutMs = 30000; // activate() and each tool / hook call
+    pluginOptions.backend.timeoutMs = m_config.pluginTimeoutMs; // activate() and each tool / hook call
     pluginOptions.backend.allowPrivateNetwork = m_config.allowPrivateNetwork;
     m_plugins = std::make_unique<plugins::PluginService>(*m_db, *m_secretBox, *m_bus, m_clock, *m_notifications, *m_logger, pluginOptions);
     m_engine->addTurnToolSource([this](const KinRecord &kin) {

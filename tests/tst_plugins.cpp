@@ -436,7 +436,12 @@ private Q_SLOTS:
         KinFixture f(withPlugins({"thrower"}));
         auto sse = f.openSse();
         QCOMPARE(f.api->postJson("/api/plugins/thrower/enable", {}).status, 200);
-        for (int i = 0; i < 9; ++i)
+        // A failing hook is swallowed but counted.
+        f.server.platform().plugins().fireHook(QStringLiteral("beforeChat"), {{"kinId", "k"}});
+        QTRY_COMPARE_WITH_TIMEOUT(f.api->get("/api/plugins/thrower").json().value("health").toObject().value("totalErrors").toInt(), 1, 5000);
+        QVERIFY(f.api->get("/api/plugins/thrower").json().value("health").toObject().value("lastError").toString().contains("hook broke"));
+        f.server.platform().plugins().fireHook(QStringLiteral("afterChat"), {{"kinId", "k"}}); // not declared: nothing runs
+        for (int i = 0; i < 8; ++i)
             QVERIFY(callTool(f, "thrower", "boom").toObject().value("error").toString().contains("kaboom"));
         // A success resets the consecutive count.
         QCOMPARE(callTool(f, "thrower", "fine").toString(), QStringLiteral("fine"));
@@ -463,6 +468,25 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         QCOMPARE(f.api->get("/api/plugins/thrower").json().value("health").toObject().value("totalErrors").toInt(), 0);
         QCOMPARE(f.api->postJson("/api/plugins/nope/health/reset", {}).status, 404);
+    }
+
+    void stuckToolTimesOutAndTheEngineServesOn()
+    {
+        KinFixture f([](ServerConfig &c) {
+            withPlugins({"thrower"})(c);
+            c.pluginTimeoutMs = 1500;
+        });
+        QCOMPARE(f.api->postJson("/api/plugins/thrower/enable", {}).status, 200);
+        QElapsedTimer t;
+        t.start();
+        const QString error = callTool(f, "thrower", "spin").toObject().value("error").toString();
+        QVERIFY2(error.contains("did not answer within 1500 ms"), qPrintable(error));
+        QVERIFY(t.elapsed() < 10000);
+        // Interrupted, not dropped: the same engine answers the next call.
+        QCOMPARE(callTool(f, "thrower", "fine").toString(), QStringLiteral("fine"));
+        const QJsonObject health = f.api->get("/api/plugins/thrower").json().value("health").toObject();
+        QCOMPARE(health.value("totalErrors").toInt(), 1);
+        QCOMPARE(health.value("consecutiveErrors").toInt(), 0);
     }
 
     void httpPermissions()
