@@ -10,6 +10,8 @@
 #include "storage/Database.h"
 
 #include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
 
 using namespace kinbot;
 using namespace kinbot::plugins;
@@ -502,6 +504,44 @@ private Q_SLOTS:
         QVERIFY(f.fake.requests().size() == 1); // the refused one never left
     }
 
+    void installFromGit()
+    {
+        // A repository on disk, cloned over file:// (offline).
+        QTemporaryDir repos;
+        const QString repo = repos.filePath("greeter-repo");
+        QVERIFY(copyPluginDirectory(kFixtures + "/greeter", repo).ok());
+        auto git = [&](const QStringList &args) {
+            QProcess p;
+            p.setWorkingDirectory(repo);
+            p.start("git", QStringList{"-c", "user.email=t@example.test", "-c", "user.name=T", "-c", "init.defaultBranch=main"} + args);
+            return p.waitForFinished(20000) && p.exitCode() == 0;
+        };
+        QVERIFY(git({"init", "-q"}));
+        QVERIFY(git({"add", "."}));
+        QVERIFY(git({"commit", "-q", "-m", "plugin"}));
+
+        KinFixture f;
+        auto sse = f.openSse();
+        HttpResponse r = f.api->postJson("/api/plugins/install", {{"source", "git"}, {"url", "file://" + repo}});
+        QVERIFY2(r.status == 200, r.body.constData());
+        QCOMPARE(r.json().value("name").toString(), QStringLiteral("greeter"));
+        QVERIFY(sse->waitFor([](const SseFrame &fr) { return isEvent(fr, "plugin:installed"); }, 5000));
+        const QJsonObject summary = f.api->get("/api/plugins/greeter").json();
+        QCOMPARE(summary.value("installSource").toString(), QStringLiteral("git"));
+        QCOMPARE(summary.value("installMeta").toObject().value("url").toString(), "file://" + repo);
+        QVERIFY(QFileInfo::exists(f.server.dataDir() + "/data/plugins/greeter/lib/format.js"));
+        QCOMPARE(f.api->postJson("/api/plugins/greeter/enable", {}).status, 200);
+        QCOMPARE(callTool(f, "greeter", "greet", {{"name", "Git"}}).toObject().value("text").toString(), QStringLiteral("Hello, Git"));
+        // The same plugin again, and a repository that does not exist.
+        r = f.api->postJson("/api/plugins/install", {{"source", "git"}, {"url", repo}});
+        QCOMPARE(r.status, 409);
+        r = f.api->postJson("/api/plugins/install", {{"source", "git"}, {"url", "file://" + repos.filePath("missing")}});
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json().value("error").toObject().value("code").toString(), QStringLiteral("INSTALL_FAILED"));
+        // Nothing half-cloned is left behind.
+        QCOMPARE(QDir(f.server.dataDir() + "/data/plugins").entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{"greeter"});
+    }
+
     void installAndUninstall()
     {
         KinFixture f;
@@ -513,7 +553,9 @@ private Q_SLOTS:
         QCOMPARE(code(r), QStringLiteral("INVALID_SOURCE"));
         r = f.api->postJson("/api/plugins/install", {{"source", "git"}});
         QCOMPARE(code(r), QStringLiteral("MISSING_URL"));
-        r = f.api->postJson("/api/plugins/install", {{"source", "git"}, {"url", "https://example.com/p.git"}});
+        r = f.api->postJson("/api/plugins/install", {{"source", "git"}, {"url", "ext::sh -c touch% /tmp/pwned"}});
+        QCOMPARE(code(r), QStringLiteral("INVALID_URL"));
+        r = f.api->postJson("/api/plugins/install", {{"source", "npm"}, {"package", "kinbot-plugin-x"}});
         QCOMPARE(r.status, 400);
         QVERIFY(r.json().value("error").toObject().value("message").toString().contains("not supported"));
         QCOMPARE(code(f.api->postJson("/api/plugins/install", {{"source", "npm"}})), QStringLiteral("MISSING_PACKAGE"));

@@ -35,6 +35,7 @@ struct PluginOptions
     QString appVersion;  // checked against manifests' kinbot ranges
     miniapps::BackendOptions backend; // timeoutMs: activation (load + activate()) and each tool / hook call
     int autoDisableAfter = 10;        // consecutive tool/hook errors
+    int gitTimeoutMs = 120000;        // POST /install {source: "git"}: the whole clone
 };
 
 // A tool a running plugin offers (exports.tools).
@@ -125,6 +126,8 @@ private:
     void autoDisable(const QString &name);
     void publish(const QString &type, const QString &name, QJsonObject extra = {});
     QJsonObject configWithDefaults(const Plugin &p) const;
+    void installFromGit(const QString &url, Done done);
+    Result<QJsonObject> registerInstalled(const QString &name, const QString &source, const QJsonObject &meta);
 
     PluginStore m_store;
     EventBus &m_bus;
