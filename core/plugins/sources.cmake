@@ -5,6 +5,7 @@ set(KINBOT_PLUGINS_SOURCES
   engine/tools/PluginTools.cpp engine/tools/PluginTools.h
   plugins/PluginDependencies.cpp plugins/PluginDependencies.h
   plugins/PluginFiles.cpp plugins/PluginFiles.h
+  plugins/PluginInstall.cpp
   plugins/PluginManifest.cpp plugins/PluginManifest.h
   plugins/PluginService.cpp plugins/PluginService.h
   plugins/PluginStore.cpp plugins/PluginStore.h
