@@ -371,7 +371,8 @@ void PluginService::fireHook(const QString &hook, const QJsonObject &payload)
 
 void PluginService::publish(const QString &type, const QString &name, QJsonObject extra)
 {
-    extra.insert(QStringLiteral("pluginName"), name);
+    if (!name.isEmpty())
+        extra.insert(QStringLiteral("pluginName"), name);
     m_bus.broadcast(type, extra);
 }
 
