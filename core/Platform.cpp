@@ -14,6 +14,7 @@
 #include "api/KinsController.h"
 #include "api/KnowledgeController.h"
 #include "api/McpServersController.h"
+#include "api/PluginsController.h"
 #include "api/MiniAppBackendController.h"
 #include "api/MiniAppEventStreams.h"
 #include "api/MiniAppsController.h"
@@ -56,6 +57,7 @@
 #include "engine/tools/InterKinTools.h"
 #include "engine/tools/KnowledgeTools.h"
 #include "engine/tools/McpTools.h"
+#include "engine/tools/PluginTools.h"
 #include "engine/tools/MiniAppTools.h"
 #include "engine/tools/MemoryTools.h"
 #include "engine/tools/VaultTools.h"
@@ -74,6 +76,7 @@
 #include "memory/MemoryMaintenance.h"
 #include "memory/MemoryService.h"
 #include "mcp/McpService.h"
+#include "plugins/PluginService.h"
 #include "notifications/NotificationRetention.h"
 #include "notifications/NotificationService.h"
 #include "prompts/PromptService.h"
@@ -141,6 +144,7 @@ Platform::~Platform()
     m_compacting.reset(); // summaries being written hold clients too; it also points at the engine
     m_engine.reset(); // running turns hold clients of the network manager
     m_mcp.reset(); // kills the MCP server processes (after the turns that call them)
+    m_plugins.reset(); // stops the plugin engines and their threads (after the turns that call them)
     m_hub.reset();
     m_cpuPool.waitForDone();
 }
@@ -350,6 +354,19 @@ Result<quint16> Platform::start()
                                   [this](const QString &kinId, QObject *ctx, std::function<void()> ready) {
                                       m_mcp->prepareKin(kinId, ctx, std::move(ready));
                                   });
+    // Plugins (<dataDir>/plugins): each enabled one runs in its own engine on the mini-app backend host; their tools
+    // join the main turns of the Kins that opted in, their hooks hear the engine.
+    plugins::PluginOptions pluginOptions;
+    pluginOptions.pluginsDir = m_config.dataDir + QStringLiteral("/plugins");
+    pluginOptions.appVersion = kinbotVersion();
+    pluginOptions.backend.timeoutMs = m_config.pluginTimeoutMs; // activate() and each tool / hook call
+    pluginOptions.backend.allowPrivateNetwork = m_config.allowPrivateNetwork;
+    m_plugins = std::make_unique<plugins::PluginService>(*m_db, *m_secretBox, *m_bus, m_clock, *m_notifications, *m_logger, pluginOptions);
+    m_engine->addTurnToolSource([this](const KinRecord &kin) {
+        return pluginTurnTools(*m_plugins, kin, m_settings->string(Setting::HubKinId) == kin.id);
+    });
+    m_engine->setHookSink([this](const QString &hook, const QJsonObject &payload) { m_plugins->fireHook(hook, payload); });
+    m_plugins->start();
     m_notificationRetention = std::make_unique<NotificationRetention>(
         *m_notifications, *m_scheduler, m_clock, *m_logger,
         m_config.timeZone.isEmpty() ? QTimeZone::systemTimeZone() : QTimeZone(m_config.timeZone.toUtf8()));
@@ -457,6 +474,8 @@ Result<quint16> Platform::start()
     m_mcpServersController = std::make_unique<McpServersController>(*m_mcp);
     m_tasksController = std::make_unique<TasksController>(*m_tasks, *m_kins, *m_messages);
     m_channelsController = std::make_unique<ChannelsController>(*m_channels, *m_kins);
+    m_pluginsController = std::make_unique<PluginsController>(*m_plugins, kinbotVersion());
+    m_kinsController->setExtraToolGroups([this](const KinRecord &kin, bool isHub) { return pluginToolListing(*m_plugins, kin, isHub); });
     // A deleted Kin's knowledge rows cascade; its vectors and uploaded documents go here.
     connect(m_kins.get(), &KinService::kinRemoved, m_knowledge.get(), &KnowledgeService::forgetKin);
     MiniAppFiles::Limits miniAppLimits;
@@ -490,7 +509,7 @@ Result<quint16> Platform::start()
                                       *m_fileStorageController, *m_vaultController, *m_memoriesController, *m_compactingController,
                                       *m_knowledgeController, *m_miniAppsController, *m_miniAppBackendController, *m_cronsController,
                                       *m_contactsController, *m_notificationsController, *m_promptsController, *m_webhooksController,
-                                      *m_mcpServersController, *m_tasksController, *m_channelsController}));
+                                      *m_mcpServersController, *m_tasksController, *m_channelsController, *m_pluginsController}));
     m_http->setFallback([this](const ExchangePtr &ex) { m_systemController->webUi(ex); });
 
     auto port = m_http->start(m_config.host, m_config.port);

@@ -50,6 +50,10 @@ class KnowledgeController;
 class KnowledgeService;
 class McpService;
 class McpServersController;
+class PluginsController;
+namespace plugins {
+class PluginService;
+}
 class MessageStore;
 class MessagesController;
 class NotificationService;
@@ -141,6 +145,7 @@ public:
     PromptService &prompts() { return *m_prompts; }
     WebhookService &webhooks() { return *m_webhooks; }
     McpService &mcp() { return *m_mcp; }
+    plugins::PluginService &plugins() { return *m_plugins; }
     TaskService &tasks() { return *m_tasks; }
     TaskSessions &taskSessions() { return *m_taskSessions; }
     ChannelService &channels() { return *m_channels; }
@@ -196,6 +201,7 @@ private:
     std::unique_ptr<PromptService> m_prompts;
     std::unique_ptr<WebhookService> m_webhooks;
     std::unique_ptr<McpService> m_mcp;
+    std::unique_ptr<plugins::PluginService> m_plugins;
     std::unique_ptr<TaskService> m_tasks;
     std::shared_ptr<InterKinTaskHooks> m_interKinTaskHooks;
     std::unique_ptr<TaskSessions> m_taskSessions;
@@ -226,6 +232,7 @@ private:
     std::unique_ptr<McpServersController> m_mcpServersController;
     std::unique_ptr<TasksController> m_tasksController;
     std::unique_ptr<ChannelsController> m_channelsController;
+    std::unique_ptr<PluginsController> m_pluginsController;
     std::unique_ptr<HttpServer> m_http;
 };
 

@@ -102,7 +102,14 @@ void KinsController::uploadAvatar(const ExchangePtr &ex)
 void KinsController::tools(const ExchangePtr &ex)
 {
     ex->sendResult(m_kins.resolve(ex->param("id")), [this](const KinRecord &k) {
-        QJsonObject listing = m_tools.listing(k.toolConfig, m_settings.string(Setting::HubKinId) == k.id);
+        const bool isHub = m_settings.string(Setting::HubKinId) == k.id;
+        QJsonObject listing = m_tools.listing(k.toolConfig, isHub);
+        if (m_extraToolGroups) {
+            QJsonArray groups = listing.value(QStringLiteral("nativeTools")).toArray();
+            for (const QJsonValue &g : m_extraToolGroups(k, isHub))
+                groups.append(g);
+            listing.insert(QStringLiteral("nativeTools"), groups);
+        }
         if (m_mcp.tools)
             listing.insert(QStringLiteral("mcpTools"), m_mcp.tools(k));
         return Reply::json(listing);

@@ -54,6 +54,9 @@ public:
         std::function<QJsonArray(const KinRecord &kin)> tools;
     };
     void setMcpHooks(McpHooks hooks) { m_mcp = std::move(hooks); }
+    // Tools made outside the registry that GET /kins/:id/tools lists as extra nativeTools groups (plugins' tools).
+    using ToolGroups = std::function<QJsonArray(const KinRecord &kin, bool isHub)>;
+    void setExtraToolGroups(ToolGroups groups) { m_extraToolGroups = std::move(groups); }
 
 private:
     KinService &m_kins;
@@ -64,6 +67,7 @@ private:
     ModelCheck m_modelCheck;
     UsageDecorator m_decorateUsage;
     McpHooks m_mcp;
+    ToolGroups m_extraToolGroups;
 
     QJsonObject detail(const KinRecord &k) const;
     // Checks and applies the MCP links of a POST/PATCH body around the save.

@@ -15,6 +15,7 @@
 #include "api/MessagesController.h"
 #include "api/MiniAppBackendController.h"
 #include "api/MiniAppsController.h"
+#include "api/PluginsController.h"
 #include "api/NotificationsController.h"
 #include "api/PromptsController.h"
 #include "api/TasksController.h"
@@ -213,6 +214,21 @@ QList<Route> buildRouteTable(const Controllers &c)
         {"POST", "/api/mcp-servers/:id/approve", A::Member, h(c.mcpServers, &McpServersController::approve)},
         {"GET", "/api/mcp-servers/:id/status", A::Member, h(c.mcpServers, &McpServersController::status)},
         {"POST", "/api/mcp-servers/:id/test", A::Member, h(c.mcpServers, &McpServersController::test)},
+
+        // --- plugins: the static paths before /:name (the reference shadows /updates behind it) ---
+        {"GET", "/api/plugins", A::Member, h(c.plugins, &PluginsController::list)},
+        {"GET", "/api/plugins/updates", A::Member, h(c.plugins, &PluginsController::updates)},
+        {"GET", "/api/plugins/version", A::Member, h(c.plugins, &PluginsController::version)},
+        {"POST", "/api/plugins/reload", A::Admin, h(c.plugins, &PluginsController::reload)},
+        {"POST", "/api/plugins/install", A::Admin, h(c.plugins, &PluginsController::install)},
+        {"GET", "/api/plugins/:name", A::Member, h(c.plugins, &PluginsController::get)},
+        {"DELETE", "/api/plugins/:name", A::Admin, h(c.plugins, &PluginsController::remove)},
+        {"GET", "/api/plugins/:name/readme", A::Member, h(c.plugins, &PluginsController::readme)},
+        {"POST", "/api/plugins/:name/enable", A::Admin, h(c.plugins, &PluginsController::enable)},
+        {"POST", "/api/plugins/:name/disable", A::Admin, h(c.plugins, &PluginsController::disable)},
+        {"GET", "/api/plugins/:name/config", A::Member, h(c.plugins, &PluginsController::config)},
+        {"PUT", "/api/plugins/:name/config", A::Admin, h(c.plugins, &PluginsController::updateConfig)},
+        {"POST", "/api/plugins/:name/health/reset", A::Admin, h(c.plugins, &PluginsController::resetHealth)},
         // --- contacts (any member: one shared household address book) ---
         {"GET", "/api/contacts", A::Member, h(c.contacts, &ContactsController::list)},
         {"POST", "/api/contacts", A::Member, h(c.contacts, &ContactsController::create)},

@@ -17,6 +17,7 @@ class KinWizardController;
 class KinsController;
 class KnowledgeController;
 class McpServersController;
+class PluginsController;
 class MiniAppBackendController;
 class MiniAppsController;
 class MessagesController;
@@ -57,6 +58,7 @@ struct Controllers
     McpServersController &mcpServers;
     TasksController &tasks;
     ChannelsController &channels;
+    PluginsController &plugins;
 };
 
 // The one declarative table of every route: method, path, who may call it, handler.

@@ -121,6 +121,8 @@ Result<ConfigParse> parseServerConfig(const QStringList &arguments, const QProce
         c.mcpConnectTimeoutMs = qBound(100, v.toInt(), 600000);
     if (const QString v = env.value(QStringLiteral("KINBOT_MCP_CALL_TIMEOUT_MS")); !v.isEmpty())
         c.mcpCallTimeoutMs = qBound(100, v.toInt(), 3600000);
+    if (const QString v = env.value(QStringLiteral("KINBOT_PLUGIN_TIMEOUT_MS")); !v.isEmpty())
+        c.pluginTimeoutMs = qBound(100, v.toInt(), 600000);
     if (const QString v = env.value(QStringLiteral("KINBOT_MCP_REQUIRE_APPROVAL")); !v.isEmpty())
         c.mcpRequireApproval = v != QLatin1String("0") && v.compare(QLatin1String("false"), Qt::CaseInsensitive) != 0;
     if (const QString v = env.value(QStringLiteral("KINBOT_TIMEZONE")).trimmed(); !v.isEmpty()) {

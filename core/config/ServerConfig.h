@@ -35,6 +35,7 @@ struct ServerConfig
     QString timeZone;                      // KINBOT_TIMEZONE: IANA zone of cron schedules (e.g. Europe/Paris); empty = the system's
     int mcpConnectTimeoutMs = 30000;       // KINBOT_MCP_CONNECT_TIMEOUT_MS: start + initialize + tools/list of an MCP server
     int mcpCallTimeoutMs = 120000;         // KINBOT_MCP_CALL_TIMEOUT_MS: one MCP tools/call (then one reconnect-and-retry)
+    int pluginTimeoutMs = 30000;           // KINBOT_PLUGIN_TIMEOUT_MS: a plugin's activation, and each of its tool calls and hooks
     bool mcpRequireApproval = true;        // KINBOT_MCP_REQUIRE_APPROVAL=0: servers a Kin adds are active at once
     bool allowPrivateNetwork = false;      // KINBOT_ALLOW_PRIVATE_NETWORK=1: http_request may reach loopback/LAN hosts
     QString telegramApiUrl = QStringLiteral("https://api.telegram.org"); // KINBOT_TELEGRAM_API_URL: Bot API base (tests: a fake)

@@ -569,6 +569,13 @@ void ConversationEngine::runItem(Slot &slot, bool quick, const ProviderService::
         m_s.bus.toKin(item.kinId, QStringLiteral("queue:update"), p);
     }
 
+    if (m_hooks && !quick) {
+        spec.hooks = m_hooks;
+        m_hooks(QStringLiteral("beforeChat"), QJsonObject{{QStringLiteral("kinId"), item.kinId},
+                                                          {QStringLiteral("messageId"), spec.messageId},
+                                                          {QStringLiteral("content"), item.content},
+                                                          {QStringLiteral("sourceType"), item.sourceType}});
+    }
     auto *runner = new KinRunner(llm.client, m_s.bus, std::move(spec), this);
     slot.runner = runner;
     connect(runner, &KinRunner::finished, this, [this, key](const TurnOutcome &outcome) { onTurnFinished(key, outcome); });
@@ -659,6 +666,11 @@ void ConversationEngine::onTurnFinished(const QString &key, const TurnOutcome &o
             done.insert(QStringLiteral("stepLimitReached"), true);
     }
     m_s.bus.toKin(kinId, QStringLiteral("chat:done"), done);
+    if (m_hooks && !quick)
+        m_hooks(QStringLiteral("afterChat"), QJsonObject{{QStringLiteral("kinId"), kinId},
+                                                         {QStringLiteral("messageId"), slot.assistantId},
+                                                         {QStringLiteral("content"), content},
+                                                         {QStringLiteral("aborted"), outcome.aborted}});
 
     if (outcome.error) {
         m_s.logger.warn(kModule, QStringLiteral("Turn failed"),

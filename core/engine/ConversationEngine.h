@@ -87,6 +87,10 @@ public:
     using TurnToolSource = std::function<QList<std::shared_ptr<const ToolDefinition>>(const KinRecord &kin)>;
     void addTurnToolSource(TurnToolSource source) { m_toolSources.append(std::move(source)); }
     int contextWindow() const { return m_options.contextWindow; }
+    // Plugin hooks (engine.md §11): beforeChat / afterChat around each main turn, beforeToolCall / afterToolCall
+    // around each of its tools. Fire-and-forget; the sink must not block.
+    using HookSink = std::function<void(const QString &hook, const QJsonObject &payload)>;
+    void setHookSink(HookSink sink) { m_hooks = std::move(sink); }
 
     // Holds the Kin's main slot (compacting): the running turn finishes, no new main turn starts until every pause
     // was resumed. Items keep queueing; quick sessions are not held (they do not read the main history).
@@ -140,6 +144,7 @@ private:
     QHash<QString, Slot> m_slots;
     QList<TurnContextProvider> m_contextProviders;
     QList<TurnToolSource> m_toolSources;
+    HookSink m_hooks;
     quint64 m_turnCounter = 0;
     static constexpr int kContextTimeoutMs = 10000;
     QSet<QString> m_scheduled;

@@ -228,6 +228,11 @@ void KinRunner::runNextTool()
         return answer(QJsonObject{{QStringLiteral("error"), QStringLiteral("Invalid tool arguments: %1").arg(call.argsError)}});
     if (!tool || !tool->execute)
         return answer(QJsonObject{{QStringLiteral("error"), QStringLiteral("Tool %1 is not available to this Kin").arg(call.name)}});
+    if (m_spec.hooks)
+        m_spec.hooks(QStringLiteral("beforeToolCall"), QJsonObject{{QStringLiteral("kinId"), m_spec.kinId},
+                                                                   {QStringLiteral("toolName"), call.name},
+                                                                   {QStringLiteral("toolCallId"), call.id},
+                                                                   {QStringLiteral("args"), publicArgs(call.name, call.args)}});
     auto once = std::make_shared<bool>(false);
     tool->execute(m_spec.toolContext, call.args, [answer, once](const QJsonValue &result) {
         if (*once)
@@ -254,6 +259,11 @@ void KinRunner::onToolResult(const QJsonValue &rawResult)
     p.insert(QStringLiteral("toolName"), call.name);
     p.insert(QStringLiteral("result"), result);
     emitChat(QStringLiteral("chat:tool-result"), p);
+    if (m_spec.hooks)
+        m_spec.hooks(QStringLiteral("afterToolCall"), QJsonObject{{QStringLiteral("kinId"), m_spec.kinId},
+                                                                  {QStringLiteral("toolName"), call.name},
+                                                                  {QStringLiteral("toolCallId"), call.id},
+                                                                  {QStringLiteral("result"), result}});
 
     llm::ChatMessage r;
     r.role = llm::ChatMessage::Role::Tool;

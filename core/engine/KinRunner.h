@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QObject>
+
+#include <functional>
 #include <QPointer>
 
 #include <memory>
@@ -28,6 +30,8 @@ struct TurnSpec
     ToolContext toolContext;
     int maxSteps = 100;
     QJsonObject firstTokenFields; // main turns: sourceType/sourceId/sourceName/sourceAvatarUrl on the first chat:token
+    // Plugin hooks (engine.md §11): told beforeToolCall / afterToolCall around each tool; fire-and-forget, unset = none.
+    std::function<void(const QString &hook, const QJsonObject &payload)> hooks;
 };
 
 struct TurnOutcome

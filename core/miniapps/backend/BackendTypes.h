@@ -3,12 +3,15 @@
 #include "util/ApiError.h"
 
 #include <QByteArray>
+#include <QJsonObject>
+#include <QStringList>
 #include <QList>
 #include <QPair>
 #include <QString>
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 class QObject;
 
@@ -24,6 +27,17 @@ struct BackendApp
     QString appName;
     QString appDir; // absolute path holding _server.js (or _server.ts) and its relative imports
     int version = 0;
+
+    // Plugins (core/plugins) run in this same host; these stay empty for mini-apps.
+    QString entry;     // module to load, relative to appDir ("" = _server.js, else _server.ts)
+    QString logModule; // logger module ("" = "miniapp:<appId>")
+    // Non-empty: plugin mode. The glue builds the plugin ctx ({config, log, storage, http, manifest} from this
+    // object's config and manifest), accepts any exports object from the factory and serves the host's calls to it
+    // (see resources/jsruntime/src/host-glue.js, pluginApp).
+    QJsonObject plugin;
+    // Set: fetch() may reach only these hosts (lower-case; a plugin's http:<host> permissions); any other is refused
+    // with a message naming the missing permission. The private-network guard still applies to the allowed ones.
+    std::optional<QStringList> allowedHosts;
 };
 
 // One request for the app's backend. url: already rewritten by the caller (path = the part after

@@ -82,12 +82,12 @@ void BackendWorker::load()
     if (m_closing)
         return; // retired before the load began (e.g. a newer version arrived at once)
     const QDir dir(m_app.appDir);
-    QString entry;
+    QString entry = m_app.entry;
+    if (!entry.isEmpty() && !QFileInfo(dir.filePath(entry)).isFile())
+        return m_cb.loaded(QStringLiteral("the entry file %1 is missing").arg(entry));
     for (const char *name : {"_server.js", "_server.ts"})
-        if (QFileInfo(dir.filePath(QLatin1String(name))).isFile()) {
+        if (entry.isEmpty() && QFileInfo(dir.filePath(QLatin1String(name))).isFile())
             entry = QLatin1String(name);
-            break;
-        }
     if (entry.isEmpty())
         return m_cb.loaded(QStringLiteral("no _server.js or _server.ts in the app directory"));
     const auto bundle = JsTranspiler::bundleBackend(m_app.appDir, entry);
@@ -120,6 +120,8 @@ void BackendWorker::load()
     info.setProperty(QStringLiteral("appId"), m_app.appId);
     info.setProperty(QStringLiteral("kinId"), m_app.kinId);
     info.setProperty(QStringLiteral("appName"), m_app.appName);
+    if (!m_app.plugin.isEmpty())
+        info.setProperty(QStringLiteral("plugin"), engine->toScriptValue(m_app.plugin.toVariantMap()));
     QJSValue r = m_glue.property(QStringLiteral("setup")).callWithInstance(m_glue, {bridge, info});
     if (r.isError())
         return m_cb.loaded(QStringLiteral("the runtime failed to start: ") + describe(r));
@@ -199,7 +201,7 @@ void BackendWorker::settle(double id, bool ok, const QJSValue &value)
 
 void BackendWorker::log(const QString &level, const QString &message)
 {
-    const QString module = QStringLiteral("miniapp:") + m_app.appId;
+    const QString module = m_app.logModule.isEmpty() ? QStringLiteral("miniapp:") + m_app.appId : m_app.logModule;
     if (!m_deps.logger) {
         qInfo().noquote() << module << level << message;
         return;
@@ -359,6 +361,12 @@ void BackendBridge::fetch(double id, const QString &url, const QString &method, 
     limits.guard = o.hostGuard ? o.hostGuard : HostGuard([allow = o.allowPrivateNetwork](QObject *ctx, const QString &host, std::function<void(QString)> verdict) {
         netguard::checkHost(ctx, host, allow, std::move(verdict));
     });
+    if (m_worker.m_app.allowedHosts)
+        limits.guard = [hosts = *m_worker.m_app.allowedHosts, inner = limits.guard](QObject *ctx, const QString &host, std::function<void(QString)> verdict) {
+            if (!hosts.contains(host.toLower()))
+                return verdict(QStringLiteral("host %1 is not allowed: the plugin does not declare the permission http:%1").arg(host.toLower()));
+            inner(ctx, host, std::move(verdict));
+        };
     backendFetch(m_worker.network(), this, call, limits, [this, id](Result<FetchAnswer> r) {
         QJSEngine *engine = m_worker.m_engine;
         if (!engine)

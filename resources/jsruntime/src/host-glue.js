@@ -4,7 +4,7 @@
 // QObject's settle(id, ok, value): the engine runs promise reactions from its thread's event loop, so nothing here
 // blocks or spins.
 
-const state = { host: null, app: null, ctx: null, timers: new Map(), nextTimer: 1, fetches: new Map(), nextFetch: 1 };
+const state = { host: null, app: null, ctx: null, plugin: false, timers: new Map(), nextTimer: 1, fetches: new Map(), nextFetch: 1 };
 
 function describe(err) {
   if (err instanceof Error) return (err.name && err.name !== 'Error' ? err.name + ': ' : '') + err.message;
@@ -158,10 +158,111 @@ function settleResponse(id, res) {
   return res.text().then((text) => host.settle(id, true, { status: res.status, headers: pairs, body: String(text) }));
 }
 
+// --- Plugins (core/plugins): the same engine and host, another ctx and another "app" ---------------------------------
+
+function makePluginStorage(host) {
+  const base = makeStorage(host);
+  return {
+    get: base.get,
+    set: base.set,
+    delete: base.delete,
+    clear: base.clear,
+    // The keys (strings), those starting with prefix when one is given.
+    list(prefix) {
+      return base.list().then((keys) => {
+        const p = prefix === undefined || prefix === null ? '' : String(prefix);
+        return keys.map((k) => k.key).filter((k) => k.indexOf(p) === 0);
+      });
+    },
+  };
+}
+
+function jsonResponse(value) {
+  return new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+// What the C++ PluginHost calls, as requests on the backend path: GET /describe → {tools, hooks, activate, deactivate};
+// POST /tool/<name> {args, context} → {ok, result | error}; POST /hook/<name> {payload} → {ok, error?};
+// POST /deactivate → {ok, error?}. A throwing or rejecting plugin function answers {ok: false, error}.
+function pluginApp(exports) {
+  const tools = exports.tools && typeof exports.tools === 'object' ? exports.tools : {};
+  const hooks = exports.hooks && typeof exports.hooks === 'object' ? exports.hooks : {};
+  const settle = (fn) =>
+    new Promise((resolve) => resolve(fn())).then(
+      (result) => jsonResponse({ ok: true, result: result === undefined ? null : result }),
+      (e) => jsonResponse({ ok: false, error: describe(e) }),
+    );
+  return {
+    fetch(req) {
+      const path = decodeURIComponent(new URL(req.url).pathname);
+      if (path === '/describe') {
+        const list = [];
+        Object.keys(tools).forEach((name) => {
+          const t = tools[name];
+          if (!t || typeof t.execute !== 'function') return;
+          list.push({ name, description: String(t.description || ''), parameters: t.parameters || { type: 'object', properties: {} } });
+        });
+        const hookNames = Object.keys(hooks).filter((h) => typeof hooks[h] === 'function');
+        return jsonResponse({ tools: list, hooks: hookNames });
+      }
+      return req.text().then((text) => {
+        const body = text ? JSON.parse(text) : {};
+        if (path.indexOf('/tool/') === 0) {
+          const t = tools[path.slice(6)];
+          if (!t || typeof t.execute !== 'function') return jsonResponse({ ok: false, error: 'No tool ' + path.slice(6) });
+          return settle(() => t.execute(body.args || {}, body.context || {}));
+        }
+        if (path.indexOf('/hook/') === 0) {
+          const h = hooks[path.slice(6)];
+          if (typeof h !== 'function') return jsonResponse({ ok: true, result: null });
+          return settle(() => h(body.payload || {}));
+        }
+        if (path === '/deactivate')
+          return settle(() => (typeof exports.deactivate === 'function' ? exports.deactivate() : undefined));
+        return new Response('Not found', { status: 404 });
+      });
+    },
+  };
+}
+
+function loadPlugin(loadId, def) {
+  const host = state.host;
+  const fail = (why) => host.settle(loadId, false, why);
+  if (typeof def !== 'function') return fail('The plugin must export default function(ctx) returning its exports');
+  let made;
+  try {
+    made = def(state.ctx);
+  } catch (e) {
+    return fail('The plugin factory threw: ' + describe(e));
+  }
+  Promise.resolve(made)
+    .then((exports) => {
+      if (!exports || typeof exports !== 'object')
+        throw new Error('The plugin factory returned ' + (exports === undefined ? 'undefined' : describe(exports)) + ', not an object');
+      state.app = pluginApp(exports);
+      return typeof exports.activate === 'function' ? exports.activate() : undefined;
+    })
+    .then(
+      () => host.settle(loadId, true, null),
+      (e) => fail('The plugin failed to start: ' + describe(e)),
+    );
+}
+
 globalThis.__kinbot = {
   setup(host, info) {
     state.host = host;
     installGlobals(host);
+    if (info.plugin) {
+      state.plugin = true;
+      state.ctx = {
+        config: info.plugin.config || {},
+        manifest: info.plugin.manifest || {},
+        log: makeLog(),
+        storage: makePluginStorage(host),
+        http: { fetch: hostFetch },
+      };
+      return;
+    }
     state.ctx = {
       Hono: globalThis.Hono,
       storage: makeStorage(host),
@@ -180,6 +281,7 @@ globalThis.__kinbot = {
     const fail = (why) => host.settle(loadId, false, why);
     let def = mod;
     if (mod && typeof mod === 'object' && 'default' in mod) def = mod.default;
+    if (state.plugin) return loadPlugin(loadId, def);
     let made;
     if (typeof def === 'function') {
       try {
