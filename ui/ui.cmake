@@ -3,12 +3,11 @@
 # next to node_modules, `vite build` writes dist/, make-qrc.mjs lists dist/ in web.qrc (prefix /web/) and rcc embeds it
 # under the resource name "web" — the same name resources/web.qrc (the static page used when the option is OFF) has, so
 # Platform's Q_INIT_RESOURCE(web) and SystemController::webUi serve whichever was built.
-# Sets KINBOT_WEB_SOURCES (the rcc output) for kinbot_core and KINBOT_UI_WORK (the build-tree copy, where `npm test` runs).
+# Sets KINBOT_WEB_SOURCES (the rcc output) for kinbot_core; `npm test` (ctest ui_vitest) runs in the build-tree copy.
 find_program(KINBOT_NODE node REQUIRED)
 find_program(KINBOT_NPM npm REQUIRED)
 set(_ui_src ${PROJECT_SOURCE_DIR}/ui)
-set(KINBOT_UI_WORK ${CMAKE_BINARY_DIR}/ui)
-set(_ui_work ${KINBOT_UI_WORK})
+set(_ui_work ${CMAKE_BINARY_DIR}/ui) # tests/CMakeLists.txt runs `npm test` here too
 file(MAKE_DIRECTORY ${_ui_work})
 
 add_custom_command(
