@@ -1,5 +1,6 @@
 // After sign-in: a placeholder home listing the Kins (the chat comes in the next slice).
 import { useEffect, useState } from 'react';
+import { connectLive, type LiveStatus } from '../live/liveEvents';
 import { api } from '../api/client';
 import type { Kin, Me } from '../api/types';
 import { ErrorText, Select } from '../components';
@@ -11,8 +12,20 @@ export function Home(props: { me: Me; theme: ThemeChoice; setTheme: (t: ThemeCho
   const [kins, setKins] = useState<Kin[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  const [live, setLive] = useState<LiveStatus>('connecting');
+
   useEffect(() => {
-    api.get<{ kins: Kin[] }>('/api/kins').then((r) => setKins(r.kins)).catch(setError);
+    const reload = () => api.get<{ kins: Kin[] }>('/api/kins').then((r) => setKins(r.kins)).catch(setError);
+    void reload();
+    // Kin list changes arrive live; after a reconnection the list is reloaded (events may have been missed).
+    const conn = connectLive({
+      onEvent: (e) => {
+        if (e.type === 'kin:created' || e.type === 'kin:updated' || e.type === 'kin:deleted') void reload();
+      },
+      onResync: () => void reload(),
+      onStatus: setLive,
+    });
+    return () => conn.close();
   }, []);
 
   return (
@@ -20,6 +33,7 @@ export function Home(props: { me: Me; theme: ThemeChoice; setTheme: (t: ThemeCho
       <header className="top">
         <strong>{t('app.name')}</strong>
         <div className="row">
+          <span className={live === 'open' ? 'ok' : 'muted'} title="/api/sse" aria-label={`live: ${live}`}>●</span>
           <span className="muted">{props.me.pseudonym || props.me.email}</span>
           <Select name="theme" label="" value={props.theme} onChange={(v) => props.setTheme(v as ThemeChoice)}>
             {THEME_CHOICES.map((c) => <option key={c} value={c}>{t(`theme.${c}`)}</option>)}
