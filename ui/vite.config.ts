@@ -17,8 +17,10 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: backend, changeOrigin: false },
-      '/s/': { target: backend, changeOrigin: false },
+      // Host is rewritten to the backend's (its Host check); the browser's Origin stays http://localhost:5173, so start
+      // the server with KINBOT_TRUSTED_ORIGINS=http://localhost:5173 for cookie requests to pass its Origin check.
+      '/api': { target: backend, changeOrigin: true },
+      '/s/': { target: backend, changeOrigin: true },
     },
   },
   test: {
