@@ -274,6 +274,7 @@ function ModelsStep(props: { onBack: () => void; onNext: () => void }) {
       <ErrorText error={error} />
       <div className="row end">
         <button type="button" onClick={props.onBack}>{t('common.back')}</button>
+        <button type="button" onClick={props.onNext} disabled={busy}>{t('common.skip')}</button>
         <button className="primary" type="button" onClick={finish} disabled={busy || !chosen.llm || !chosen.embedding}>
           {busy ? t('common.working') : t('common.finish')}
         </button>
