@@ -1,5 +1,7 @@
 #include "api/SystemController.h"
 
+#include "api/WebUiFiles.h"
+
 #include "http/Exchange.h"
 #include "http/SseHub.h"
 #include "log/Logger.h"
@@ -118,12 +120,13 @@ void SystemController::upload(const ExchangePtr &ex)
 
 void SystemController::webUi(const ExchangePtr &ex)
 {
-    QFile f(QStringLiteral(":/web/index.html"));
-    if (!f.open(QIODevice::ReadOnly))
+    const WebUiFile file = resolveWebUiFile(ex->rawPath());
+    QFile f(file.resource);
+    if (file.kind == WebUiFile::Kind::NotFound || !f.open(QIODevice::ReadOnly))
         return ex->fail(ApiError::notFound(QStringLiteral("NOT_FOUND"), QStringLiteral("Not found")));
-    Reply r = Reply::bytes(f.readAll(), "text/html; charset=utf-8");
-    r.header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'self'");
-    r.header("Cache-Control", "no-cache");
+    Reply r = Reply::bytes(f.readAll(), file.contentType);
+    r.header("Content-Security-Policy", webUiContentSecurityPolicy());
+    r.header("Cache-Control", file.cacheControl);
     ex->send(r);
 }
 
