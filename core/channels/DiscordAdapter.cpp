@@ -365,19 +365,18 @@ void DiscordAdapter::send(const ChannelConnection &c, const OutgoingChannelMessa
 void DiscordAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
                                 std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject body{{QStringLiteral("content"), chunks.takeFirst()}};
-    if (firstId.isEmpty() && !m.replyToMessageId.isEmpty())
-        body.insert(QStringLiteral("message_reference"),
-                    QJsonObject{{QStringLiteral("message_id"), m.replyToMessageId}, {QStringLiteral("fail_if_not_exists"), false}});
-    const QString path = QStringLiteral("/channels/") + QString::fromLatin1(QUrl::toPercentEncoding(m.chatId)) + QStringLiteral("/messages");
-    call(c.botToken, "POST", path, &body, this, [this, c, m, chunks, firstId, done](Result<QJsonValue> r) {
-        if (!r)
-            return done(r.error());
-        const QString id = firstId.isEmpty() ? r->toObject().value(QStringLiteral("id")).toString() : firstId;
-        sendChunks(c, m, chunks, id, done);
-    });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool first, std::function<void(Result<QString>)> sent) {
+        QJsonObject body{{QStringLiteral("content"), piece}};
+        if (first && !m.replyToMessageId.isEmpty())
+            body.insert(QStringLiteral("message_reference"),
+                        QJsonObject{{QStringLiteral("message_id"), m.replyToMessageId}, {QStringLiteral("fail_if_not_exists"), false}});
+        const QString path = QStringLiteral("/channels/") + QString::fromLatin1(QUrl::toPercentEncoding(m.chatId)) + QStringLiteral("/messages");
+        call(c.botToken, "POST", path, &body, this, [sent](Result<QJsonValue> r) {
+            if (!r)
+                return sent(r.error());
+            sent(r->toObject().value(QStringLiteral("id")).toString());
+        });
+    }, std::move(done), std::move(firstId));
 }
 
 void DiscordAdapter::typing(const ChannelConnection &c, const QString &chatId)

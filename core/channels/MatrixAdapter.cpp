@@ -250,21 +250,20 @@ void MatrixAdapter::send(const ChannelConnection &c, const OutgoingChannelMessag
 void MatrixAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
                                std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject body{{QStringLiteral("msgtype"), QStringLiteral("m.text")}, {QStringLiteral("body"), chunks.takeFirst()}};
-    if (firstId.isEmpty() && !m.replyToMessageId.isEmpty())
-        body.insert(QStringLiteral("m.relates_to"),
-                    QJsonObject{{QStringLiteral("m.in_reply_to"), QJsonObject{{QStringLiteral("event_id"), m.replyToMessageId}}}});
-    // A transaction id unique to this client, so the homeserver can tell a retry from a new message.
-    const QString txnId = QStringLiteral("kinbot.%1.%2").arg(QDateTime::currentMSecsSinceEpoch()).arg(++m_txn);
-    const QString path = kClient + QStringLiteral("/rooms/") + enc(m.chatId) + QStringLiteral("/send/m.room.message/") + enc(txnId);
-    call(c, "PUT", path, &body, kCallTimeoutMs, this, [this, c, m, chunks, firstId, done](Result<QJsonObject> r) {
-        if (!r)
-            return done(r.error());
-        const QString id = firstId.isEmpty() ? r->value(QStringLiteral("event_id")).toString() : firstId;
-        sendChunks(c, m, chunks, id, done);
-    });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool first, std::function<void(Result<QString>)> sent) {
+        QJsonObject body{{QStringLiteral("msgtype"), QStringLiteral("m.text")}, {QStringLiteral("body"), piece}};
+        if (first && !m.replyToMessageId.isEmpty())
+            body.insert(QStringLiteral("m.relates_to"),
+                        QJsonObject{{QStringLiteral("m.in_reply_to"), QJsonObject{{QStringLiteral("event_id"), m.replyToMessageId}}}});
+        // A transaction id unique to this client, so the homeserver can tell a retry from a new message.
+        const QString txnId = QStringLiteral("kinbot.%1.%2").arg(QDateTime::currentMSecsSinceEpoch()).arg(++m_txn);
+        const QString path = kClient + QStringLiteral("/rooms/") + enc(m.chatId) + QStringLiteral("/send/m.room.message/") + enc(txnId);
+        call(c, "PUT", path, &body, kCallTimeoutMs, this, [sent](Result<QJsonObject> r) {
+            if (!r)
+                return sent(r.error());
+            sent(r->value(QStringLiteral("event_id")).toString());
+        });
+    }, std::move(done), std::move(firstId));
 }
 
 void MatrixAdapter::typing(const ChannelConnection &c, const QString &chatId)

@@ -36,4 +36,18 @@ QStringList chunkMessage(const QString &text, int maxChars)
     return out;
 }
 
+void sendPieces(QStringList pieces, SendPiece sendPiece, std::function<void(Result<QString>)> done, QString firstId)
+{
+    if (pieces.isEmpty())
+        return done(firstId);
+    const QString piece = pieces.takeFirst();
+    const bool first = firstId.isEmpty();
+    SendPiece next = sendPiece;
+    next(piece, first, [pieces = std::move(pieces), sendPiece = std::move(sendPiece), done = std::move(done), firstId](Result<QString> sent) mutable {
+        if (!sent)
+            return done(sent.error());
+        sendPieces(std::move(pieces), std::move(sendPiece), std::move(done), firstId.isEmpty() ? sent.value() : firstId);
+    });
+}
+
 } // namespace kinbot::channels

@@ -129,31 +129,28 @@ void SignalAdapter::send(const ChannelConnection &c, const OutgoingChannelMessag
         return done(ApiError::validation(QStringLiteral("Nothing to send")));
     if (bridgeOf(c).isEmpty() || numberOf(c).isEmpty())
         return done(ApiError::validation(QStringLiteral("The bridge URL or the phone number is missing")));
-    sendChunks(c, m, chunks, true, {}, std::move(done));
+    sendChunks(c, m, chunks, std::move(done));
 }
 
-void SignalAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
+void SignalAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks,
                                std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject body{{QStringLiteral("message"), chunks.takeFirst()},
-                     {QStringLiteral("number"), numberOf(c)},
-                     {QStringLiteral("recipients"), QJsonArray{m.chatId}}};
-    bool ok = false;
-    const qint64 quoted = m.replyToMessageId.toLongLong(&ok);
-    if (first && ok) {
-        body.insert(QStringLiteral("quote_timestamp"), quoted);
-        if (!m.chatId.startsWith(QLatin1String("group.")))
-            body.insert(QStringLiteral("quote_author"), m.chatId); // a direct chat: the sender is the chat
-    }
-    channels::platformCall(m_network, this, bridgeCall(c, "POST", QStringLiteral("/v2/send"), QJsonDocument(body)), kErrorCode,
-                           QStringLiteral("Signal send failed"), [this, c, m, chunks, first, firstId, done](Result<QJsonDocument> r) {
-                               if (!r)
-                                   return done(r.error());
-                               const QString id = idText(r->object().value(QStringLiteral("timestamp")));
-                               sendChunks(c, m, chunks, false, first ? id : firstId, done);
-                           });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool first, std::function<void(Result<QString>)> sent) {
+        QJsonObject body{{QStringLiteral("message"), piece}, {QStringLiteral("number"), numberOf(c)}, {QStringLiteral("recipients"), QJsonArray{m.chatId}}};
+        bool ok = false;
+        const qint64 quoted = m.replyToMessageId.toLongLong(&ok);
+        if (first && ok) {
+            body.insert(QStringLiteral("quote_timestamp"), quoted);
+            if (!m.chatId.startsWith(QLatin1String("group.")))
+                body.insert(QStringLiteral("quote_author"), m.chatId); // a direct chat: the sender is the chat
+        }
+        channels::platformCall(m_network, this, bridgeCall(c, "POST", QStringLiteral("/v2/send"), QJsonDocument(body)), kErrorCode,
+                               QStringLiteral("Signal send failed"), [sent](Result<QJsonDocument> r) {
+                                   if (!r)
+                                       return sent(r.error());
+                                   sent(idText(r->object().value(QStringLiteral("timestamp"))));
+                               });
+    }, std::move(done));
 }
 
 void SignalAdapter::typing(const ChannelConnection &c, const QString &chatId)

@@ -43,7 +43,7 @@ public:
 private:
     void registerWebhook(const ChannelConnection &c, std::function<void(Status)> done);
     // first: the chunk about to go is the first (it alone replies); firstId: the platform's id of the first sent.
-    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
+    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks,
                     std::function<void(Result<QString>)> done);
 
     QNetworkAccessManager &m_network;

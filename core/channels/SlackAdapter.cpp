@@ -191,16 +191,16 @@ void SlackAdapter::uploadFiles(const ChannelConnection &c, const OutgoingChannel
 void SlackAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
                               std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject params{{QStringLiteral("channel"), m.chatId}, {QStringLiteral("text"), chunks.takeFirst()}};
-    if (!m.replyToMessageId.isEmpty())
-        params.insert(QStringLiteral("thread_ts"), m.replyToMessageId);
-    call(c.botToken, QStringLiteral("chat.postMessage"), params, [this, c, m, chunks, firstId, done](Result<QJsonObject> r) {
-        if (!r)
-            return done(r.error());
-        sendChunks(c, m, chunks, firstId.isEmpty() ? r->value(QStringLiteral("ts")).toString() : firstId, done);
-    });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool, std::function<void(Result<QString>)> sent) {
+        QJsonObject params{{QStringLiteral("channel"), m.chatId}, {QStringLiteral("text"), piece}};
+        if (!m.replyToMessageId.isEmpty()) // every piece goes to the thread
+            params.insert(QStringLiteral("thread_ts"), m.replyToMessageId);
+        call(c.botToken, QStringLiteral("chat.postMessage"), params, [sent](Result<QJsonObject> r) {
+            if (!r)
+                return sent(r.error());
+            sent(r->value(QStringLiteral("ts")).toString());
+        });
+    }, std::move(done), std::move(firstId));
 }
 
 } // namespace kinbot

@@ -320,21 +320,19 @@ void TelegramAdapter::download(const ChannelConnection &c, const IncomingAttachm
 void TelegramAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, QString firstId,
                                  std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject params{{QStringLiteral("chat_id"), m.chatId}, {QStringLiteral("text"), chunks.takeFirst()}};
-    bool ok = false;
-    const qint64 replyTo = m.replyToMessageId.toLongLong(&ok);
-    if (firstId.isEmpty() && ok)
-        params.insert(QStringLiteral("reply_parameters"),
-                      QJsonObject{{QStringLiteral("message_id"), replyTo}, {QStringLiteral("allow_sending_without_reply"), true}});
-    call(c.botToken, QStringLiteral("sendMessage"), params, kCallTimeoutMs, this,
-         [this, c, m, chunks, firstId, done](Result<QJsonValue> r) {
-             if (!r)
-                 return done(r.error());
-             const QString id = firstId.isEmpty() ? idText(r->toObject().value(QStringLiteral("message_id"))) : firstId;
-             sendChunks(c, m, chunks, id, done);
-         });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool first, std::function<void(Result<QString>)> sent) {
+        QJsonObject params{{QStringLiteral("chat_id"), m.chatId}, {QStringLiteral("text"), piece}};
+        bool ok = false;
+        const qint64 replyTo = m.replyToMessageId.toLongLong(&ok);
+        if (first && ok)
+            params.insert(QStringLiteral("reply_parameters"),
+                          QJsonObject{{QStringLiteral("message_id"), replyTo}, {QStringLiteral("allow_sending_without_reply"), true}});
+        call(c.botToken, QStringLiteral("sendMessage"), params, kCallTimeoutMs, this, [sent](Result<QJsonValue> r) {
+            if (!r)
+                return sent(r.error());
+            sent(idText(r->toObject().value(QStringLiteral("message_id"))));
+        });
+    }, std::move(done), std::move(firstId));
 }
 
 void TelegramAdapter::typing(const ChannelConnection &c, const QString &chatId)

@@ -108,40 +108,32 @@ void WhatsAppAdapter::send(const ChannelConnection &c, const OutgoingChannelMess
         return done(ApiError::validation(QStringLiteral("Nothing to send")));
     if (c.botToken.isEmpty() || phoneNumberIdOf(c).isEmpty())
         return done(ApiError::validation(QStringLiteral("The access token or the phone number id is missing")));
-    sendChunks(c, m, chunks, true, {}, std::move(done));
+    sendChunks(c, m, chunks, std::move(done));
 }
 
-void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
+void WhatsAppAdapter::sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks,
                                  std::function<void(Result<QString>)> done)
 {
-    if (chunks.isEmpty())
-        return done(firstId);
-    QJsonObject body{{QStringLiteral("messaging_product"), QStringLiteral("whatsapp")},
-                     {QStringLiteral("recipient_type"), QStringLiteral("individual")},
-                     {QStringLiteral("to"), m.chatId},
-                     {QStringLiteral("type"), QStringLiteral("text")},
-                     {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), chunks.takeFirst()}, {QStringLiteral("preview_url"), false}}}};
-    if (first && !m.replyToMessageId.isEmpty())
-        body.insert(QStringLiteral("context"), QJsonObject{{QStringLiteral("message_id"), m.replyToMessageId}});
-    channels::PlatformCall call;
-    call.verb = "POST";
-    call.url = QUrl(m_apiUrl + QLatin1Char('/') + phoneNumberIdOf(c) + QStringLiteral("/messages"));
-    call.headers = {{"Authorization", "Bearer " + c.botToken.toUtf8()}};
-    call.body = QJsonDocument(body);
-    call.redact = {c.botToken};
-    channels::platformCall(m_network, this, call, kErrorCode, QStringLiteral("WhatsApp send failed"),
-                           [this, c, m, chunks, first, firstId, done](Result<QJsonDocument> r) {
-                               if (!r)
-                                   return done(r.error());
-                               const QString id = r->object()
-                                                      .value(QStringLiteral("messages"))
-                                                      .toArray()
-                                                      .at(0)
-                                                      .toObject()
-                                                      .value(QStringLiteral("id"))
-                                                      .toString();
-                               sendChunks(c, m, chunks, false, first ? id : firstId, done);
-                           });
+    channels::sendPieces(std::move(chunks), [this, c, m](const QString &piece, bool first, std::function<void(Result<QString>)> sent) {
+        QJsonObject body{{QStringLiteral("messaging_product"), QStringLiteral("whatsapp")},
+                         {QStringLiteral("recipient_type"), QStringLiteral("individual")},
+                         {QStringLiteral("to"), m.chatId},
+                         {QStringLiteral("type"), QStringLiteral("text")},
+                         {QStringLiteral("text"), QJsonObject{{QStringLiteral("body"), piece}, {QStringLiteral("preview_url"), false}}}};
+        if (first && !m.replyToMessageId.isEmpty())
+            body.insert(QStringLiteral("context"), QJsonObject{{QStringLiteral("message_id"), m.replyToMessageId}});
+        channels::PlatformCall call;
+        call.verb = "POST";
+        call.url = QUrl(m_apiUrl + QLatin1Char('/') + phoneNumberIdOf(c) + QStringLiteral("/messages"));
+        call.headers = {{"Authorization", "Bearer " + c.botToken.toUtf8()}};
+        call.body = QJsonDocument(body);
+        call.redact = {c.botToken};
+        channels::platformCall(m_network, this, call, kErrorCode, QStringLiteral("WhatsApp send failed"), [sent](Result<QJsonDocument> r) {
+            if (!r)
+                return sent(r.error());
+            sent(r->object().value(QStringLiteral("messages")).toArray().at(0).toObject().value(QStringLiteral("id")).toString());
+        });
+    }, std::move(done));
 }
 
 } // namespace kinbot

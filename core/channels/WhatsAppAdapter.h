@@ -40,7 +40,7 @@ public:
 
 private:
     // first: the chunk about to go is the first (it alone replies); firstId: the platform's id of the first sent.
-    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks, bool first, QString firstId,
+    void sendChunks(const ChannelConnection &c, const OutgoingChannelMessage &m, QStringList chunks,
                     std::function<void(Result<QString>)> done);
 
     QNetworkAccessManager &m_network;
