@@ -6,6 +6,7 @@
 // platform id + event + "approved" DM; /start welcome; a known sender's message → queued as the reference writes it →
 // the Kin's turn on the fake LLM → its reply sent back to the same chat (not after the 5-minute origin TTL on the
 // manual clock); allowlist and inactive channels drop; boot restart; the channel tools; Slack (signature window, threads).
+#include "ApiAssertions.h"
 #include "FakeTelegramServer.h"
 #include "KinFixture.h"
 
@@ -33,28 +34,6 @@ using namespace kinbot::test;
 namespace {
 
 const QString kToken = QStringLiteral("123456:valid-token");
-
-QByteArray channelPath(const QString &id, const char *tail = "")
-{
-    return "/api/channels/" + id.toUtf8() + tail;
-}
-
-QJsonObject channelOf(const HttpResponse &r)
-{
-    return r.json().value(QStringLiteral("channel")).toObject();
-}
-
-void expectError(const HttpResponse &r, int status, const char *code)
-{
-    QVERIFY2(r.status == status, qPrintable(QStringLiteral("status %1, expected %2: %3").arg(r.status).arg(status).arg(QString::fromUtf8(r.body))));
-    QCOMPARE(r.errorCode(), QString::fromLatin1(code));
-}
-
-int rowCount(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    auto r = db.selectOne(sql, values);
-    return r && r.value() ? r.value()->value(0).toInt() : -1;
-}
 
 QJsonObject createChannel(KinFixture &f, const QString &kinId, const QString &token = kToken, const QJsonObject &extra = {})
 {
@@ -135,14 +114,6 @@ struct ActiveTelegram
         return !contactId.isEmpty();
     }
 };
-
-// Waits for the service to deal with one more inbound message → its outcome.
-QString nextOutcome(QSignalSpy &spy, int before)
-{
-    if (!QTest::qWaitFor([&] { return spy.size() > before; }, 10000))
-        return QStringLiteral("<none>");
-    return spy.at(before).at(1).toString();
-}
 
 // A Slack Web API on loopback: auth.test accepts one bearer token (the bot is user UBOT), chat.postMessage answers
 // a new ts. Records the calls.

@@ -6,6 +6,7 @@
 // 2000-character chunks with message_reference, typing), the Gateway (IDENTIFY with the intents, heartbeats with the
 // last sequence, READY, MESSAGE_CREATE from people only, RESUME after the fake closes the socket or stops ACKing,
 // re-IDENTIFY after INVALID_SESSION), and deactivation closing the socket.
+#include "ApiAssertions.h"
 #include "FakeDiscordServer.h"
 #include "FakeMatrixServer.h"
 #include "KinFixture.h"
@@ -27,35 +28,6 @@ namespace {
 const QString kMatrixToken = QStringLiteral("syt_valid_access_token");
 const QString kBotUser = QStringLiteral("@kinbot:localhost");
 const QString kRoom = QStringLiteral("!room1:localhost");
-
-QByteArray channelPath(const QString &id, const char *tail = "")
-{
-    return "/api/channels/" + id.toUtf8() + tail;
-}
-
-QJsonObject channelOf(const HttpResponse &r)
-{
-    return r.json().value(QStringLiteral("channel")).toObject();
-}
-
-void expectError(const HttpResponse &r, int status, const char *code)
-{
-    QVERIFY2(r.status == status, qPrintable(QStringLiteral("status %1, expected %2: %3").arg(r.status).arg(status).arg(QString::fromUtf8(r.body))));
-    QCOMPARE(r.errorCode(), QString::fromLatin1(code));
-}
-
-int rowCount(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    auto r = db.selectOne(sql, values);
-    return r && r.value() ? r.value()->value(0).toInt() : -1;
-}
-
-QString nextOutcome(QSignalSpy &spy, int before)
-{
-    if (!QTest::qWaitFor([&] { return spy.size() > before; }, 10000))
-        return QStringLiteral("<none>");
-    return spy.at(before).at(1).toString();
-}
 
 HttpResponse createMatrix(KinFixture &f, const QString &kinId, const QJsonValue &homeserverUrl, const QString &token = kMatrixToken,
                           const QJsonObject &extra = {})

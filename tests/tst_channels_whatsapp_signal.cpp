@@ -7,6 +7,7 @@
 // checked (query or X-Signal-Secret), envelopes (direct and group) → pipeline → /v2/send with quote_timestamp, the
 // platform message id being the bridge's timestamp; long replies chunked (4096 / 2000); test → botInfo; activation
 // failures → status error with a clear message that never quotes a token.
+#include "ApiAssertions.h"
 #include "KinFixture.h"
 
 #include "channels/ChannelService.h"
@@ -127,35 +128,6 @@ void actAsBridge(FakePlatform &bridge, bool settingsWebhook = true)
             return {201, QJsonDocument(QJsonObject{{"timestamp", QString::number(1700000000000LL + bridge.calls.size())}})};
         return {};
     };
-}
-
-QByteArray channelPath(const QString &id, const char *tail = "")
-{
-    return "/api/channels/" + id.toUtf8() + tail;
-}
-
-QJsonObject channelOf(const HttpResponse &r)
-{
-    return r.json().value(QStringLiteral("channel")).toObject();
-}
-
-void expectError(const HttpResponse &r, int status, const char *code)
-{
-    QVERIFY2(r.status == status, qPrintable(QStringLiteral("status %1, expected %2: %3").arg(r.status).arg(status).arg(QString::fromUtf8(r.body))));
-    QCOMPARE(r.errorCode(), QString::fromLatin1(code));
-}
-
-int rowCount(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    auto r = db.selectOne(sql, values);
-    return r && r.value() ? r.value()->value(0).toInt() : -1;
-}
-
-QString nextOutcome(QSignalSpy &spy, int before)
-{
-    if (!QTest::qWaitFor([&] { return spy.size() > before; }, 10000))
-        return QStringLiteral("<none>");
-    return spy.at(before).at(1).toString();
 }
 
 QJsonObject whatsappBody(const QString &kinId, const QString &token = kAccessToken)

@@ -1,6 +1,7 @@
 // /api/contacts and the contact tools: the user's own contact made at onboarding and unlinked when the user goes,
 // contact CRUD with contact:* events, identifiers, platform ids, notes (one per Kin and scope), every route's failure
 // paths and 401, and the tools with their note privacy (a Kin never reads another Kin's private notes).
+#include "ApiAssertions.h"
 #include "KinFixture.h"
 
 #include "contacts/ContactService.h"
@@ -35,12 +36,6 @@ QString createContact(HttpClient &api, const QString &name, const QJsonArray &id
     if (r.status != 201)
         qWarning() << "contact create:" << r.status << r.body;
     return contactOf(r).value("id").toString();
-}
-
-int rowCount(Database &db, const QString &sql, const QVariantList &values)
-{
-    auto r = db.selectOne(sql, values);
-    return r && r.value() ? r.value()->value(0).toInt() : -1;
 }
 
 QStringList noteContents(const QJsonObject &toolContact)

@@ -4,6 +4,7 @@
 // filteredCount; test-filter and suggest-fields; the payload reaching the Kin as a queued message and the Kin taking
 // a turn on the fake LLM; task mode through a fake spawner (503 without one) and its templates; log retention on the
 // clock; the webhook tools; and the payload helpers (dot paths, JavaScript strings, regex translation, templates).
+#include "ApiAssertions.h"
 #include "KinFixture.h"
 
 #include "crypto/Crypto.h"
@@ -54,20 +55,6 @@ QJsonObject createHook(KinFixture &f, const QString &kinId, const QString &name 
 HttpResponse deliver(KinFixture &f, const QString &id, const QString &token, const QByteArray &body)
 {
     return f.server.client().postRaw(incomingPath(id), body, "application/json", {{"Authorization", "Bearer " + token.toUtf8()}});
-}
-
-int rowCount(Database &db, const QString &sql, const QVariantList &values = {})
-{
-    auto r = db.selectOne(sql, values);
-    return r && r.value() ? r.value()->value(0).toInt() : -1;
-}
-
-void expectError(const HttpResponse &r, int status, const char *code, const char *mention = nullptr)
-{
-    QVERIFY2(r.status == status, qPrintable(QStringLiteral("status %1, expected %2: %3").arg(r.status).arg(status).arg(QString::fromUtf8(r.body))));
-    QCOMPARE(r.errorCode(), QString::fromLatin1(code));
-    if (mention)
-        QVERIFY2(r.json().value("error").toObject().value("message").toString().contains(QString::fromUtf8(mention)), r.body.constData());
 }
 
 // Stands in for the tasks work: records each spawn and answers a task id.
